@@ -13,11 +13,24 @@ const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'generat
 
 mkdirSync(dirname(out), { recursive: true });
 const redocly = join(root, 'node_modules', '.bin', 'redocly');
-execFileSync(redocly, ['bundle', process.env.PARLEY_SPEC_ROOT ?? 'parley.yaml', '--config', 'redocly.yaml', '--ext', 'json', '-o', out], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-});
+execFileSync(
+  redocly,
+  [
+    'bundle',
+    process.env.PARLEY_SPEC_ROOT ?? 'parley.yaml',
+    '--config',
+    'redocly.yaml',
+    '--ext',
+    'json',
+    '-o',
+    out,
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  },
+);
 // Re-serialise with a trailing newline so the file is stable under formatters and diffs.
 const doc = JSON.parse(readFileSync(out, 'utf8'));
 writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);

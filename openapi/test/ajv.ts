@@ -35,10 +35,22 @@ export function createSpecAjv(doc: JsonObject): InstanceType<typeof Ajv2020> {
   ajv.addKeyword({ keyword: 'externalDocs' });
   // The document's top-level OpenAPI members: Ajv compiles the registered root as a schema before it
   // resolves pointers into it, so these must be known (as annotations) for strict mode.
-  for (const keyword of ['openapi', 'info', 'servers', 'paths', 'webhooks', 'components', 'tags', 'security']) {
+  for (const keyword of [
+    'openapi',
+    'info',
+    'servers',
+    'paths',
+    'webhooks',
+    'components',
+    'tags',
+    'security',
+  ]) {
     ajv.addKeyword({ keyword });
   }
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31 });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat('float', { type: 'number', validate: () => true });
   ajv.addFormat('double', { type: 'number', validate: () => true });

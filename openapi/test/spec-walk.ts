@@ -51,7 +51,8 @@ export function resolvePointer(doc: Json, pointer: string): Json | undefined {
 export function deref(doc: JsonObject, node: Json | undefined): Json | undefined {
   let current = node;
   for (let hops = 0; hops < 20; hops++) {
-    if (!isObject(current) || typeof current.$ref !== 'string' || !current.$ref.startsWith('#')) return current;
+    if (!isObject(current) || typeof current.$ref !== 'string' || !current.$ref.startsWith('#'))
+      return current;
     current = resolvePointer(doc, current.$ref.slice(1));
   }
   throw new Error('$ref chain too long');
@@ -89,14 +90,18 @@ export function listOperations(doc: JsonObject): OperationRef[] {
 }
 
 /** The parameters of an operation, its path item's shared ones included, dereferenced. */
-export function operationParameters(doc: JsonObject, op: OperationRef): { param: JsonObject; pointer: string }[] {
+export function operationParameters(
+  doc: JsonObject,
+  op: OperationRef,
+): { param: JsonObject; pointer: string }[] {
   const itemPointer = op.pointer.slice(0, op.pointer.lastIndexOf('/'));
   const out: { param: JsonObject; pointer: string }[] = [];
   for (const base of [itemPointer, op.pointer]) {
     const list = resolvePointer(doc, `${base}/parameters`);
     if (!Array.isArray(list)) continue;
     list.forEach((raw, index) => {
-      const ref = isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref.slice(1) : `${base}/parameters/${index}`;
+      const ref =
+        isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref.slice(1) : `${base}/parameters/${index}`;
       const param = deref(doc, raw);
       if (isObject(param)) out.push({ param, pointer: ref });
     });
@@ -128,7 +133,11 @@ export function listOperationExamples(doc: JsonObject): ExampleRef[] {
     const name = String(op.operation.operationId ?? op.pointer);
     for (const { param, pointer } of operationParameters(doc, op)) {
       if ('example' in param) {
-        out.push({ where: `${name} parameter ${String(param.name)}`, schemaPointer: `${pointer}/schema`, value: param.example ?? null });
+        out.push({
+          where: `${name} parameter ${String(param.name)}`,
+          schemaPointer: `${pointer}/schema`,
+          value: param.example ?? null,
+        });
       }
       if (isObject(param.examples)) {
         for (const [exampleName, raw] of Object.entries(param.examples)) {
@@ -157,12 +166,18 @@ export function operationMedia(
 ): { media: JsonObject; pointer: string; where: string; kind: 'request' | 'response' }[] {
   const out: { media: JsonObject; pointer: string; where: string; kind: 'request' | 'response' }[] = [];
   const body = op.operation.requestBody;
-  const bodyPointer = isObject(body) && typeof body.$ref === 'string' ? body.$ref.slice(1) : `${op.pointer}/requestBody`;
+  const bodyPointer =
+    isObject(body) && typeof body.$ref === 'string' ? body.$ref.slice(1) : `${op.pointer}/requestBody`;
   const requestBody = deref(doc, body);
   if (isObject(requestBody) && isObject(requestBody.content)) {
     for (const [type, media] of Object.entries(requestBody.content)) {
       if (isObject(media)) {
-        out.push({ media, pointer: `${bodyPointer}/content/${pointerSegment(type)}`, where: `request ${type}`, kind: 'request' });
+        out.push({
+          media,
+          pointer: `${bodyPointer}/content/${pointerSegment(type)}`,
+          where: `request ${type}`,
+          kind: 'request',
+        });
       }
     }
   }
@@ -170,7 +185,9 @@ export function operationMedia(
   if (isObject(responses)) {
     for (const [status, raw] of Object.entries(responses)) {
       const pointer =
-        isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref.slice(1) : `${op.pointer}/responses/${status}`;
+        isObject(raw) && typeof raw.$ref === 'string'
+          ? raw.$ref.slice(1)
+          : `${op.pointer}/responses/${status}`;
       const response = deref(doc, raw);
       if (!isObject(response) || !isObject(response.content)) continue;
       for (const [type, media] of Object.entries(response.content)) {
@@ -193,7 +210,7 @@ export function listSchemas(doc: JsonObject): { schema: JsonObject; pointer: str
   const out: { schema: JsonObject; pointer: string }[] = [];
   const visit = (node: Json | undefined, pointer: string, isSchema: boolean): void => {
     if (Array.isArray(node)) {
-      node.forEach((child, i) => visit(child, `${pointer}/${i}`, isSchema));
+      for (const [i, child] of node.entries()) visit(child, `${pointer}/${i}`, isSchema);
       return;
     }
     if (!isObject(node)) return;
@@ -203,10 +220,20 @@ export function listSchemas(doc: JsonObject): { schema: JsonObject; pointer: str
       if (isSchema) {
         if (key === 'properties' || key === 'patternProperties' || key === '$defs') {
           if (isObject(child)) {
-            for (const [name, sub] of Object.entries(child)) visit(sub, `${childPointer}/${pointerSegment(name)}`, true);
+            for (const [name, sub] of Object.entries(child))
+              visit(sub, `${childPointer}/${pointerSegment(name)}`, true);
           }
         } else if (
-          ['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames'].includes(key)
+          [
+            'items',
+            'not',
+            'if',
+            'then',
+            'else',
+            'additionalProperties',
+            'contains',
+            'propertyNames',
+          ].includes(key)
         ) {
           visit(child, childPointer, true);
         } else if (['allOf', 'anyOf', 'oneOf', 'prefixItems'].includes(key)) {

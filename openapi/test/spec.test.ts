@@ -131,7 +131,8 @@ describe('operations', () => {
       if (typeof operationId !== 'string') problems.push(`${name}: no operationId`);
       if (!Array.isArray(tags) || tags.length !== 1) problems.push(`${name}: needs exactly one tag`);
       if (typeof summary !== 'string' || summary.length < 5) problems.push(`${name}: no summary`);
-      if (typeof description !== 'string' || description.length < 40) problems.push(`${name}: description too short`);
+      if (typeof description !== 'string' || description.length < 40)
+        problems.push(`${name}: description too short`);
     }
     expect(problems).toEqual([]);
   });
@@ -140,11 +141,13 @@ describe('operations', () => {
     const problems: string[] = [];
     for (const op of listOperations(doc).filter((o) => o.section === 'paths')) {
       const security = op.operation.security ?? doc.security;
-      const authenticated = Array.isArray(security) && security.some((s) => isObject(s) && Object.keys(s).length > 0);
+      const authenticated =
+        Array.isArray(security) && security.some((s) => isObject(s) && Object.keys(s).length > 0);
       if (!authenticated) continue;
       const responses = isObject(op.operation.responses) ? op.operation.responses : {};
       for (const status of ['401', '403', '429']) {
-        if (!(status in responses)) problems.push(`${String(op.operation.operationId)}: no ${status} response`);
+        if (!(status in responses))
+          problems.push(`${String(op.operation.operationId)}: no ${status} response`);
       }
     }
     expect(problems).toEqual([]);
@@ -154,7 +157,8 @@ describe('operations', () => {
     const problems: string[] = [];
     for (const op of listOperations(doc).filter((o) => o.section === 'paths' && o.method === 'post')) {
       const security = op.operation.security ?? doc.security;
-      const authenticated = Array.isArray(security) && security.some((s) => isObject(s) && Object.keys(s).length > 0);
+      const authenticated =
+        Array.isArray(security) && security.some((s) => isObject(s) && Object.keys(s).length > 0);
       if (!authenticated) continue;
       const names = operationParameters(doc, op).map(({ param }) => String(param.name).toLowerCase());
       if (!names.includes('idempotency-key')) problems.push(String(op.operation.operationId));
@@ -190,7 +194,8 @@ describe('schemas', () => {
         const property = isObject(raw) ? raw : {};
         const target = deref(doc, property);
         const described =
-          typeof property.description === 'string' || (isObject(target) && typeof target.description === 'string');
+          typeof property.description === 'string' ||
+          (isObject(target) && typeof target.description === 'string');
         if (!described) problems.push(`${pointer}/properties/${name}`);
       }
     }

@@ -1,0 +1,6 @@
+/**
+ * `@parley/protocol`: the OpenTok.js-compatible client wire protocol shared by Parley's signaling
+ * gateway and its browser client. Browser-safe (no Node built-ins).
+ */
+export * from './raptor/uri.js';
+export * from './rumor/frame.js';
