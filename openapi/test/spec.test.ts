@@ -192,6 +192,12 @@ describe('schemas', () => {
       if (/\/(if|then|else|not|contains)(\/|$)/.test(pointer)) continue;
       for (const [name, raw] of Object.entries(schema.properties)) {
         const property = isObject(raw) ? raw : {};
+        // A branch of a cross-field rule may refine a property defined above without restating it
+        // (e.g. `rtmp: {minItems: 1}` inside an `anyOf` branch); that refinement is not a definition.
+        const refinesOnly = !['type', '$ref', 'const', 'enum', 'oneOf', 'anyOf', 'allOf'].some(
+          (k) => k in property,
+        );
+        if (refinesOnly && /\/(anyOf|oneOf|allOf)\/\d+$/.test(pointer)) continue;
         const target = deref(doc, property);
         const described =
           typeof property.description === 'string' ||

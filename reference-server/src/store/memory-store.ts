@@ -50,6 +50,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   /** Keyed by `applicationId + NUL + key`; NUL cannot appear in either part of a real key. */
   const idempotency = new Map<string, IdempotencyRecord>();
   const jtis = new Map<string, number>();
+  let lastJtiPurge = Number.NEGATIVE_INFINITY;
   const pairKey = (applicationId: string, key: string): string => `${applicationId}\u0000${key}`;
 
   const projectByKeyOrId = (projectId: string): ProjectRecord | undefined =>
@@ -65,7 +66,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       if (projects.has(project.applicationId)) {
         throw StoreError.conflict('project', 'applicationId', project.applicationId);
       }
-      if (projectByKeyOrId(project.apiKey)) throw StoreError.conflict('project', 'apiKey', project.apiKey);
+      if ([...projects.values()].some((p) => p.apiKey === project.apiKey)) {
+        throw StoreError.conflict('project', 'apiKey', project.apiKey);
+      }
       projects.set(project.applicationId, copy(project));
     },
     async get(projectId) {
@@ -105,7 +108,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const sessionStore: SessionStore = {
     async create(session) {
       open();
-      if (sessions.has(session.sessionId)) throw StoreError.conflict('session', 'sessionId', session.sessionId);
+      if (sessions.has(session.sessionId))
+        throw StoreError.conflict('session', 'sessionId', session.sessionId);
       sessions.set(session.sessionId, copy(session));
     },
     async get(sessionId) {
@@ -128,7 +132,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return { total: page.total, items: page.items.map(copy) };
   };
 
-  const getOwned = <T extends { applicationId: string }>(map: Map<string, T>, applicationId: string, id: string) => {
+  const getOwned = <T extends { applicationId: string }>(
+    map: Map<string, T>,
+    applicationId: string,
+    id: string,
+  ) => {
     const found = map.get(id);
     return found && found.applicationId === applicationId ? copy(found) : null;
   };
@@ -222,7 +230,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async list(applicationId, page) {
       open();
-      const matching = [...deliveries.values()].filter((d) => d.applicationId === applicationId).sort(newestFirst);
+      const matching = [...deliveries.values()]
+        .filter((d) => d.applicationId === applicationId)
+        .sort(newestFirst);
       const result = pageOf(matching, page);
       return { total: result.total, items: result.items.map(copy) };
     },
@@ -255,10 +265,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async claim(applicationId, jti, expiresAt) {
       open();
       const at = now();
-      // Expired IDs can never be replayed, so dropping them here keeps the map bounded by live tokens.
-      deleteWhere(jtis, (expiry) => expiry <= at);
+      // Expired IDs can never be replayed, so dropping them keeps the map bounded by live tokens; at most
+      // once a second, so a burst of requests does not scan the map on every call.
+      if (at - lastJtiPurge >= 1000) {
+        deleteWhere(jtis, (expiry) => expiry <= at);
+        lastJtiPurge = at;
+      }
       const key = pairKey(applicationId, jti);
-      if (jtis.has(key)) return false;
+      const expiry = jtis.get(key);
+      if (expiry !== undefined && expiry > at) return false;
       jtis.set(key, expiresAt);
       return true;
     },
