@@ -2,7 +2,7 @@
 #
 #   source .ci/bootstrap.sh
 #
-# It puts Node >= 22.13 and pnpm on PATH (installing Node 24 from the npm registry when the system Node
+# It puts Node >= 22.18 and pnpm on PATH (installing Node 24 from the npm registry when the system Node
 # is older), installs the Debian packages the tests need when they are missing, and installs the
 # workspace from the lockfile. Safe to source repeatedly: it only installs what is missing.
 # shellcheck shell=bash
@@ -11,14 +11,14 @@ _parley_log() { printf '== %s\n' "$*"; }
 
 _parley_node_ok() {
   command -v node >/dev/null 2>&1 &&
-    node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=13)?0:1)'
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)'
 }
 
 _parley_bootstrap() {
   local root
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd) || return 1
 
-  # --- Node >= 22.13 -------------------------------------------------------------------------
+  # --- Node >= 22.18 -------------------------------------------------------------------------
   if ! _parley_node_ok; then
     local node_dir="${PARLEY_NODE_DIR:-$HOME/.cache/parley/node24}"
     if [ ! -x "$node_dir/node_modules/node/bin/node" ]; then
