@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configOptionsMarkdown, loadConfig, localUrl } from './config.js';
+
+const load = (argv: string[] = [], env: Record<string, string> = {}, cwd = '/work/app') =>
+  loadConfig({ argv, env, cwd });
+
+describe('loadConfig', () => {
+  it('has documented defaults', () => {
+    expect(load()).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      dataDir: '/work/app/.parley-data',
+      store: 'sqlite',
+      publicUrl: null,
+      logLevel: 'info',
+      rateLimit: 100,
+      rateBurst: 200,
+      bodyLimit: 1_048_576,
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads environment variables, and flags win over them', () => {
+    const env = { PARLEY_HOST: '0.0.0.0', PARLEY_PORT: '4100', PARLEY_DATA_DIR: '/var/parley' };
+    expect(load([], env)).toMatchObject({ host: '0.0.0.0', port: 4100, dataDir: '/var/parley' });
+    expect(load(['--port', '4200', '--data-dir=/tmp/x'], env)).toMatchObject({
+      host: '0.0.0.0',
+      port: 4200,
+      dataDir: '/tmp/x',
+    });
+  });
+
+  it('ignores a bare -- as package managers forward it', () => {
+    expect(load(['--', '--port', '4100']).port).toBe(4100);
+  });
+
+  it('resolves relative data directories against INIT_CWD (where pnpm was run), else the working directory', () => {
+    expect(load(['--data-dir', 'data'], { INIT_CWD: '/repo' }, '/repo/reference-server').dataDir).toBe(
+      '/repo/data',
+    );
+    expect(load([], { INIT_CWD: '/repo' }, '/repo/reference-server').dataDir).toBe('/repo/.parley-data');
+    expect(load(['--data-dir', 'data'], {}, '/somewhere').dataDir).toBe('/somewhere/data');
+  });
+
+  it.each([
+    [['--port', 'http'], {}, '--port must be an integer from 0 to 65535, got "http"'],
+    [['--port', '70000'], {}, '--port must be an integer from 0 to 65535'],
+    [[], { PARLEY_PORT: '-1' }, 'PARLEY_PORT must be an integer from 0 to 65535, got "-1"'],
+    [['--store', 'redis'], {}, '--store must be one of sqlite, memory'],
+    [['--log-level', 'loud'], {}, '--log-level must be one of'],
+    [['--public-url', 'ftp://x'], {}, '--public-url must be an absolute http(s) URL'],
+    [['--prot', '1'], {}, 'Unknown option --prot'],
+    [['--port'], {}, '--port needs a value'],
+    [['start'], {}, 'Unexpected argument "start"'],
+  ])('rejects %j %j naming the option', (argv, env, message) => {
+    expect(() => load(argv, env)).toThrow(ConfigError);
+    expect(() => load(argv, env)).toThrow(message);
+  });
+
+  it('normalises the public URL', () => {
+    expect(load(['--public-url', 'https://video.example.com/']).publicUrl).toBe('https://video.example.com');
+  });
+});
+
+describe('localUrl', () => {
+  it('maps wildcard addresses to loopback and brackets IPv6', () => {
+    expect(localUrl('0.0.0.0', 4000)).toBe('http://127.0.0.1:4000');
+    expect(localUrl('::1', 4000)).toBe('http://[::1]:4000');
+    expect(localUrl('127.0.0.1', 1)).toBe('http://127.0.0.1:1');
+  });
+});
+
+describe('configOptionsMarkdown', () => {
+  it('documents every flag with its environment variable', () => {
+    const table = configOptionsMarkdown();
+    for (const [flag, env] of [
+      ['--host', 'PARLEY_HOST'],
+      ['--port', 'PARLEY_PORT'],
+      ['--data-dir', 'PARLEY_DATA_DIR'],
+    ]) {
+      expect(table).toContain(`| \`${flag}\` | \`${env}\` |`);
+    }
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * Server configuration: command-line flags, then environment variables, then defaults. Every option is
+ * declared once in {@link CONFIG_OPTIONS}; `parley start --help` and the README's table are generated
+ * from that list, so the documentation cannot drift from the parser.
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+/** Pino log levels accepted by `--log-level`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A pino log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Store backends accepted by `--store`. */
+export const STORE_KINDS = ['sqlite', 'memory'] as const;
+/** Where the server keeps its records. */
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** The resolved configuration of `parley start`. */
+export interface ServerConfig {
+  /** Interface to listen on. */
+  host: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Absolute path of the data directory (database, `credentials.json`, `account.json`). */
+  dataDir: string;
+  /** `sqlite` persists in the data directory; `memory` forgets everything on exit. */
+  store: StoreKind;
+  /** The base URL printed and written to `credentials.json`; null derives it from host and port. */
+  publicUrl: string | null;
+  logLevel: LogLevel;
+  /** Sustained requests per second allowed per project; 0 disables rate limiting. */
+  rateLimit: number;
+  /** Requests a project may burst above the sustained rate. */
+  rateBurst: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** How long a graceful shutdown waits for in-flight requests before closing sockets, in ms. */
+  shutdownTimeoutMs: number;
+}
+
+/** One configurable option. */
+export interface ConfigOption<K extends keyof ServerConfig = keyof ServerConfig> {
+  key: K;
+  /** The flag, without the leading `--`. */
+  flag: string;
+  env: string;
+  /** The default as shown in the documentation. */
+  defaultText: string;
+  description: string;
+  /** Turns the raw text into the value, or throws a {@link ConfigError} naming the option. */
+  parse(raw: string, context: ConfigContext): ServerConfig[K];
+}
+
+/** What parsing needs besides the raw text. */
+export interface ConfigContext {
+  /** The directory relative paths are resolved against. */
+  baseDir: string;
+}
+
+/** A flag or environment variable with a bad value, or an unknown flag. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const integer =
+  (name: string, min: number, max: number) =>
+  (raw: string): number => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+
+const oneOf =
+  <T extends string>(name: string, values: readonly T[]) =>
+  (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw)) {
+      throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+
+const option = <K extends keyof ServerConfig>(o: ConfigOption<K>): ConfigOption<K> => o;
+
+/** Every option of `parley start`, in the order the help lists them. */
+export const CONFIG_OPTIONS: readonly ConfigOption[] = [
+  option({
+    key: 'host',
+    flag: 'host',
+    env: 'PARLEY_HOST',
+    defaultText: '127.0.0.1',
+    description: 'Interface to listen on. Use 0.0.0.0 to accept connections from other machines.',
+    parse: (raw) => {
+      if (raw.trim() === '') throw new ConfigError('--host must not be empty');
+      return raw.trim();
+    },
+  }),
+  option({
+    key: 'port',
+    flag: 'port',
+    env: 'PARLEY_PORT',
+    defaultText: '4000',
+    description: 'TCP port to listen on; 0 picks a free port (the printed URL shows it).',
+    parse: integer('--port', 0, 65535),
+  }),
+  option({
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: 'PARLEY_DATA_DIR',
+    defaultText: './.parley-data',
+    description:
+      'Data directory (database, credentials.json). Relative paths resolve against the directory the command was started from (INIT_CWD under pnpm/npm).',
+    parse: (raw, { baseDir }) => {
+      if (raw.trim() === '') throw new ConfigError('--data-dir must not be empty');
+      return isAbsolute(raw) ? raw : resolve(baseDir, raw);
+    },
+  }),
+  option({
+    key: 'store',
+    flag: 'store',
+    env: 'PARLEY_STORE',
+    defaultText: 'sqlite',
+    description: '`sqlite` keeps everything in <data-dir>/parley.db; `memory` forgets everything on exit.',
+    parse: oneOf('--store', STORE_KINDS),
+  }),
+  option({
+    key: 'publicUrl',
+    flag: 'public-url',
+    env: 'PARLEY_PUBLIC_URL',
+    defaultText: 'http://<host>:<port>',
+    description: 'The base URL clients use, printed and written to credentials.json (set it behind a proxy).',
+    parse: (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigError(`--public-url must be an absolute http(s) URL, got "${raw}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigError(`--public-url must be an absolute http(s) URL, got "${raw}"`);
+      }
+      return url.toString().replace(/\/$/, '');
+    },
+  }),
+  option({
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'PARLEY_LOG_LEVEL',
+    defaultText: 'info',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    parse: oneOf('--log-level', LOG_LEVELS),
+  }),
+  option({
+    key: 'rateLimit',
+    flag: 'rate-limit',
+    env: 'PARLEY_RATE_LIMIT',
+    defaultText: '100',
+    description: 'Sustained REST requests per second allowed per project; 0 disables rate limiting.',
+    parse: integer('--rate-limit', 0, 1_000_000),
+  }),
+  option({
+    key: 'rateBurst',
+    flag: 'rate-burst',
+    env: 'PARLEY_RATE_BURST',
+    defaultText: '200',
+    description: 'REST requests a project may send in a burst above the sustained rate.',
+    parse: integer('--rate-burst', 1, 1_000_000),
+  }),
+  option({
+    key: 'bodyLimit',
+    flag: 'body-limit',
+    env: 'PARLEY_BODY_LIMIT',
+    defaultText: '1048576',
+    description: 'Largest accepted request body in bytes; larger bodies get 413.',
+    parse: integer('--body-limit', 1024, 100 * 1024 * 1024),
+  }),
+  option({
+    key: 'shutdownTimeoutMs',
+    flag: 'shutdown-timeout',
+    env: 'PARLEY_SHUTDOWN_TIMEOUT',
+    defaultText: '10000',
+    description: 'Milliseconds a graceful shutdown (SIGTERM, SIGINT) waits for in-flight requests.',
+    parse: integer('--shutdown-timeout', 0, 600_000),
+  }),
+];
+
+/** Where {@link loadConfig} reads from. */
+export interface ConfigSources {
+  /** Arguments after the sub-command, e.g. `['--port', '4100']`. */
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** The process working directory. */
+  cwd: string;
+}
+
+/** The directory relative paths resolve against: where the user typed the command. */
+export function baseDirectory(sources: Pick<ConfigSources, 'env' | 'cwd'>): string {
+  // pnpm and npm run scripts in the package directory but record where the command was typed in
+  // INIT_CWD; resolving against it makes `pnpm start` at the repo root use `<repo>/.parley-data`.
+  const initCwd = sources.env.INIT_CWD;
+  return initCwd && isAbsolute(initCwd) ? initCwd : sources.cwd;
+}
+
+/**
+ * Parses flags (`--port 4100` or `--port=4100`), then environment variables, then defaults. A bare `--`
+ * (as package managers may forward it) is ignored. Throws {@link ConfigError} for unknown flags and bad
+ * values, naming the flag or variable.
+ */
+export function loadConfig(sources: ConfigSources): ServerConfig {
+  const context: ConfigContext = { baseDir: baseDirectory(sources) };
+  const fromFlags = parseFlags(sources.argv);
+  const raw = (o: ConfigOption): { text: string; origin: string } | null => {
+    const flag = fromFlags.get(o.flag);
+    if (flag !== undefined) return { text: flag, origin: `--${o.flag}` };
+    const env = sources.env[o.env];
+    if (env !== undefined && env !== '') return { text: env, origin: o.env };
+    return null;
+  };
+  const value = <K extends keyof ServerConfig>(key: K, fallback: ServerConfig[K]): ServerConfig[K] => {
+    const o = CONFIG_OPTIONS.find((candidate) => candidate.key === key) as ConfigOption<K>;
+    const found = raw(o);
+    if (!found) return fallback;
+    try {
+      return o.parse(found.text, context);
+    } catch (error) {
+      // Name the environment variable when the bad value came from one.
+      if (error instanceof ConfigError && found.origin !== `--${o.flag}`) {
+        throw new ConfigError(error.message.replace(`--${o.flag}`, found.origin));
+      }
+      throw error;
+    }
+  };
+  return {
+    host: value('host', '127.0.0.1'),
+    port: value('port', 4000),
+    dataDir: value('dataDir', resolve(context.baseDir, '.parley-data')),
+    store: value('store', 'sqlite'),
+    publicUrl: value('publicUrl', null),
+    logLevel: value('logLevel', 'info'),
+    rateLimit: value('rateLimit', 100),
+    rateBurst: value('rateBurst', 200),
+    bodyLimit: value('bodyLimit', 1_048_576),
+    shutdownTimeoutMs: value('shutdownTimeoutMs', 10_000),
+  };
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const known = new Set(CONFIG_OPTIONS.map((o) => o.flag));
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') continue;
+    if (!arg.startsWith('--'))
+      throw new ConfigError(`Unexpected argument "${arg}"; options look like --port 4000`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (!known.has(name)) {
+      throw new ConfigError(
+        `Unknown option --${name}; known options: ${[...known].map((k) => `--${k}`).join(', ')}`,
+      );
+    }
+    let text: string | undefined;
+    if (eq !== -1) text = arg.slice(eq + 1);
+    else {
+      text = argv[i + 1];
+      if (text === undefined || text.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
+      i++;
+    }
+    flags.set(name, text);
+  }
+  return flags;
+}
+
+/** The base URL of a server listening on `host:port`, as clients on this machine reach it. */
+export function localUrl(host: string, port: number): string {
+  // A wildcard address is not something a client can connect to; loopback always works locally.
+  const reachable = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  const bracketed = reachable.includes(':') ? `[${reachable}]` : reachable;
+  return `http://${bracketed}:${port}`;
+}
+
+/** The options as a Markdown table ("Flag | Environment | Default | Description"), for docs and `--help`. */
+export function configOptionsMarkdown(): string {
+  const rows = CONFIG_OPTIONS.map(
+    (o) =>
+      `| \`--${o.flag}\` | \`${o.env}\` | \`${o.defaultText}\` | ${o.description.replaceAll('|', '\\|')} |`,
+  );
+  return ['| Flag | Environment | Default | Description |', '|---|---|---|---|', ...rows].join('\n');
+}

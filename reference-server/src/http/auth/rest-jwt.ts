@@ -1,0 +1,239 @@
+/**
+ * Verification of the two REST credential formats:
+ *
+ * - `Authorization: Bearer <JWT>`: RS256, signed with the application's private key, verified with the
+ *   project's registered public key. Claims `application_id`, `iat`, `exp`, `jti` (single-use).
+ * - `X-OPENTOK-AUTH: <JWT>`: HS256, signed with the project's API secret (`ist: "project"`, `iss` = API
+ *   key) or the account secret (`ist: "account"`, `iss` = account key). `ist` may sit in the claims or
+ *   the JWT header; `jti` is optional but single-use when present.
+ *
+ * The algorithm is fixed per header before anything is verified, so `alg: none` and RS256/HS256 confusion
+ * (an HS256 token "signed" with the public key) are refused. 30 seconds of clock skew are allowed.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { AccountCredentials } from '../../projects/credentials.js';
+import type { ProjectRecord, Store } from '../../store/types.js';
+import { ApiError } from '../errors.js';
+
+/** Allowed clock skew on `iat`, `nbf` and `exp`, in seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** Who a verified REST JWT speaks for. */
+export type RestPrincipal =
+  | { kind: 'project'; project: ProjectRecord; via: 'bearer' | 'opentok' }
+  | { kind: 'account'; accountKey: string };
+
+/** What the verifiers need. */
+export interface RestJwtVerifierOptions {
+  store: Store;
+  account: AccountCredentials;
+  /** The clock, in ms since the epoch. */
+  now: () => number;
+}
+
+const encoder = new TextEncoder();
+
+/** Verifies REST JWTs against the store's projects and the account credentials. */
+export class RestJwtVerifier {
+  readonly #store: Store;
+  readonly #account: AccountCredentials;
+  readonly #now: () => number;
+  /** Parsed public keys by application ID; the PEM is kept to notice a re-registered key. */
+  readonly #publicKeys = new Map<string, { pem: string; key: KeyObject }>();
+
+  constructor(options: RestJwtVerifierOptions) {
+    this.#store = options.store;
+    this.#account = options.account;
+    this.#now = options.now;
+  }
+
+  /** Verifies the JWT of an `Authorization: Bearer` header. */
+  async verifyBearer(token: string): Promise<RestPrincipal> {
+    const header = decodeHeader(token, 'Authorization');
+    requireAlgorithm(header.alg, 'RS256', 'Authorization: Bearer');
+    const unverified = decodeClaims(token, 'Authorization');
+    const applicationId = unverified.application_id;
+    if (typeof applicationId !== 'string' || applicationId === '') {
+      throw new ApiError(
+        'MISSING_CLAIM',
+        'The Bearer JWT lacks the application_id claim (the application UUID)',
+      );
+    }
+    const project = await this.#store.projects.get(applicationId);
+    // `get` also matches API keys; a Bearer token must name the application by its UUID.
+    if (!project || project.applicationId.toLowerCase() !== applicationId.toLowerCase()) {
+      throw new ApiError('UNKNOWN_ISSUER', `No application has the application_id ${applicationId}`);
+    }
+    const claims = await this.#verify(
+      token,
+      this.#publicKey(project),
+      'RS256',
+      ['iat', 'exp', 'jti'],
+      'Bearer',
+    );
+    await this.#claimJti(project.applicationId, claims);
+    return { kind: 'project', project, via: 'bearer' };
+  }
+
+  /** Verifies the JWT of an `X-OPENTOK-AUTH` header (project or account). */
+  async verifyOpentok(token: string): Promise<RestPrincipal> {
+    const header = decodeHeader(token, 'X-OPENTOK-AUTH');
+    requireAlgorithm(header.alg, 'HS256', 'X-OPENTOK-AUTH');
+    const unverified = decodeClaims(token, 'X-OPENTOK-AUTH');
+    const iss = unverified.iss;
+    if (typeof iss !== 'string' || iss === '') {
+      throw new ApiError(
+        'MISSING_CLAIM',
+        'The X-OPENTOK-AUTH JWT lacks the iss claim (the API key or account key)',
+      );
+    }
+    // The Ruby SDKs put `ist` in the JWT header instead of the claims.
+    const ist = unverified.ist ?? header.ist ?? (iss === this.#account.apiKey ? 'account' : 'project');
+    if (ist === 'account') {
+      if (iss !== this.#account.apiKey) {
+        throw new ApiError('UNKNOWN_ISSUER', `iss ${iss} is not the account key`);
+      }
+      const claims = await this.#verify(
+        token,
+        encoder.encode(this.#account.apiSecret),
+        'HS256',
+        ['iat', 'exp'],
+        'X-OPENTOK-AUTH',
+      );
+      await this.#claimJti(`account:${iss}`, claims);
+      return { kind: 'account', accountKey: iss };
+    }
+    if (ist !== 'project') {
+      throw new ApiError(
+        'MALFORMED_TOKEN',
+        `The ist claim must be "project" or "account", got ${JSON.stringify(ist)}`,
+      );
+    }
+    const project = await this.#store.projects.get(iss);
+    if (!project) throw new ApiError('UNKNOWN_ISSUER', `No project has the API key ${iss}`);
+    const claims = await this.#verify(
+      token,
+      encoder.encode(project.apiSecret),
+      'HS256',
+      ['iat', 'exp'],
+      'X-OPENTOK-AUTH',
+    );
+    await this.#claimJti(project.applicationId, claims);
+    return { kind: 'project', project, via: 'opentok' };
+  }
+
+  #publicKey(project: ProjectRecord): KeyObject {
+    const cached = this.#publicKeys.get(project.applicationId);
+    if (cached && cached.pem === project.publicKeyPem) return cached.key;
+    const key = createPublicKey(project.publicKeyPem);
+    this.#publicKeys.set(project.applicationId, { pem: project.publicKeyPem, key });
+    return key;
+  }
+
+  async #verify(
+    token: string,
+    key: KeyObject | Uint8Array,
+    algorithm: 'RS256' | 'HS256',
+    requiredClaims: string[],
+    headerName: string,
+  ): Promise<JWTPayload> {
+    const nowMs = this.#now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: [algorithm],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(nowMs),
+        requiredClaims,
+      }));
+    } catch (error) {
+      throw mapJoseError(error, headerName);
+    }
+    // jose checks `iat` only together with a maximum age; a token issued in the future is not valid yet.
+    if (typeof payload.iat === 'number' && payload.iat > nowMs / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      throw new ApiError(
+        'TOKEN_NOT_YET_VALID',
+        `The ${headerName} JWT was issued in the future (iat ${payload.iat})`,
+      );
+    }
+    if (payload.jti !== undefined && (typeof payload.jti !== 'string' || payload.jti === '')) {
+      throw new ApiError(
+        'MISSING_CLAIM',
+        `The jti claim of the ${headerName} JWT must be a non-empty string`,
+      );
+    }
+    return payload;
+  }
+
+  async #claimJti(scope: string, claims: JWTPayload): Promise<void> {
+    if (typeof claims.jti !== 'string') return;
+    // Remember the ID for as long as the token could still be accepted, skew included.
+    const expiresAt = ((claims.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000;
+    if (!(await this.#store.jtis.claim(scope, claims.jti, expiresAt))) {
+      throw new ApiError(
+        'TOKEN_REPLAYED',
+        `The JWT with jti ${claims.jti} was already used; mint a new one per request`,
+      );
+    }
+  }
+}
+
+function decodeHeader(token: string, headerName: string): Record<string, unknown> {
+  try {
+    return decodeProtectedHeader(token) as Record<string, unknown>;
+  } catch {
+    throw new ApiError(
+      'MALFORMED_TOKEN',
+      `The ${headerName} value is not a compact JWT (header.claims.signature)`,
+    );
+  }
+}
+
+function decodeClaims(token: string, headerName: string): JWTPayload {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw new ApiError('MALFORMED_TOKEN', `The claims of the ${headerName} JWT are not a JSON object`);
+  }
+}
+
+function requireAlgorithm(alg: unknown, expected: 'RS256' | 'HS256', headerName: string): void {
+  if (alg === expected) return;
+  const shown = typeof alg === 'string' ? alg : JSON.stringify(alg);
+  throw new ApiError(
+    'UNSUPPORTED_ALGORITHM',
+    `${headerName} JWTs must be signed ${expected}, got alg ${shown}`,
+  );
+}
+
+function mapJoseError(error: unknown, headerName: string): ApiError {
+  if (error instanceof joseErrors.JWTExpired) {
+    return new ApiError('TOKEN_EXPIRED', `The ${headerName} JWT has expired`);
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing' || error.reason === 'invalid') {
+      return new ApiError('MISSING_CLAIM', `The ${headerName} JWT lacks a valid ${error.claim} claim`);
+    }
+    if (error.claim === 'nbf' || error.claim === 'iat') {
+      return new ApiError(
+        'TOKEN_NOT_YET_VALID',
+        `The ${headerName} JWT is not valid yet (${error.claim} is in the future)`,
+      );
+    }
+    return new ApiError('MALFORMED_TOKEN', `The ${error.claim} claim of the ${headerName} JWT is invalid`);
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+    return new ApiError('UNSUPPORTED_ALGORITHM', `The ${headerName} JWT algorithm is not accepted`);
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return new ApiError(
+      'BAD_SIGNATURE',
+      `The ${headerName} JWT signature does not verify with the project's key`,
+    );
+  }
+  if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
+    return new ApiError('MALFORMED_TOKEN', `The ${headerName} JWT is malformed`);
+  }
+  return new ApiError('INTERNAL', undefined, { cause: error });
+}

@@ -1,0 +1,334 @@
+/**
+ * The error catalogue of the reference server: every error the HTTP API answers with, each under a stable
+ * numeric code. The first three digits of a code are the HTTP status and the last two identify the error.
+ *
+ * Rules (as in Fastify's `lib/errors.js` / `lib/warnings.js`):
+ * - a code is never reused, not even after its error is retired — retire an entry by marking it
+ *   `retired: true` instead of deleting it;
+ * - new errors take the next free number under their status;
+ * - the table in the package README is generated from this file (`pnpm --filter @parley/reference-server
+ *   readme`, or `parley errors` to print it) and a test fails when the README is out of date.
+ *
+ * Every error response has the body `{ "code": <code>, "message": "<text>" }`; `message` names the
+ * offending field and the rule it broke.
+ */
+
+/** One entry of the catalogue. */
+export interface ErrorDefinition {
+  /** The stable code: HTTP status × 100 + a two-digit number. */
+  readonly code: number;
+  /** The HTTP status the error is sent with. */
+  readonly status: number;
+  /** The message used when the thrower does not give a more specific one. */
+  readonly message: string;
+  /** What the error means, for the documentation table. */
+  readonly description: string;
+  /** How a client fixes it, for the documentation table. */
+  readonly howToSolve: string;
+  /** Retired entries stay in the catalogue so their codes are never reused. */
+  readonly retired?: boolean;
+}
+
+const define = (code: number, message: string, description: string, howToSolve: string): ErrorDefinition => ({
+  code,
+  status: Math.floor(code / 100),
+  message,
+  description,
+  howToSolve,
+});
+
+/** The catalogue, keyed by a name for code. */
+export const ERRORS = {
+  INVALID_FIELD: define(
+    40001,
+    'The request is invalid',
+    'A path parameter, query parameter, header or body field is missing, has the wrong type or breaks a rule of the API specification. The message names the field (`body.archiveMode`, `query.count`, `path.sessionId`) and the rule.',
+    'Fix the named field so it follows the rule in the message and the API reference.',
+  ),
+  MALFORMED_BODY: define(
+    40002,
+    'The request body could not be parsed',
+    'The body is not valid JSON (or not valid form encoding) for its `Content-Type`.',
+    'Send a well-formed body that matches the `Content-Type` header.',
+  ),
+  TOKEN_EXPIRED: define(
+    40101,
+    'The JWT has expired',
+    'The REST JWT `exp` claim is in the past (beyond the 30 seconds of allowed clock skew).',
+    'Mint a fresh JWT for every request (the official SDKs do this) and keep the client clock in sync.',
+  ),
+  MISSING_CREDENTIALS: define(
+    40102,
+    'No credentials were sent',
+    'The call needs `Authorization: Bearer <JWT>` or `X-OPENTOK-AUTH: <JWT>` and neither header is present.',
+    'Send one of the two headers; see "Authentication of REST calls" in the API reference.',
+  ),
+  MALFORMED_TOKEN: define(
+    40103,
+    'The JWT is malformed',
+    'The header value is not a compact JWS (three base64url parts with a JSON header and JSON claims).',
+    'Send the JWT exactly as the SDK or JWT library produced it, without quotes or extra spaces.',
+  ),
+  UNSUPPORTED_ALGORITHM: define(
+    40104,
+    'The JWT algorithm is not accepted',
+    'Bearer JWTs must be signed RS256 and `X-OPENTOK-AUTH` JWTs HS256. `alg: none` and any other algorithm (including an HS256 token signed with the public key) are refused.',
+    'Sign Bearer JWTs RS256 with the application private key, or `X-OPENTOK-AUTH` JWTs HS256 with the API secret.',
+  ),
+  BAD_SIGNATURE: define(
+    40105,
+    'The JWT signature is invalid',
+    'The signature does not verify with the key registered for the project named in the token.',
+    'Sign with the private key (Bearer) or API secret (`X-OPENTOK-AUTH`) of the project the token names; after a secret rotation use the new secret.',
+  ),
+  TOKEN_NOT_YET_VALID: define(
+    40106,
+    'The JWT is not valid yet',
+    'The `nbf` or `iat` claim is in the future (beyond the 30 seconds of allowed clock skew).',
+    'Keep the client clock in sync and do not set `nbf` in the future.',
+  ),
+  MISSING_CLAIM: define(
+    40107,
+    'The JWT lacks a required claim',
+    'A required claim is missing or has the wrong type: `application_id`, `iat`, `exp` and `jti` for Bearer JWTs; `iss`, `iat` and `exp` for `X-OPENTOK-AUTH` JWTs.',
+    'Add the named claim; the official SDKs send all of them.',
+  ),
+  UNKNOWN_ISSUER: define(
+    40108,
+    'The JWT names an unknown project or account',
+    'No project has the `application_id` (Bearer) or the API key in `iss` (`X-OPENTOK-AUTH`), and for account calls `iss` is not the account key.',
+    'Use the credentials printed by the server or stored in `credentials.json`, or create the project first.',
+  ),
+  TOKEN_REPLAYED: define(
+    40109,
+    'The JWT has already been used',
+    'The token `jti` was already accepted once within the token lifetime; each JWT is single-use.',
+    'Mint a new JWT, with a new random `jti`, for every request.',
+  ),
+  AMBIGUOUS_CREDENTIALS: define(
+    40110,
+    'Both Authorization and X-OPENTOK-AUTH were sent',
+    'A call must carry exactly one kind of credential.',
+    'Send only one of the two headers.',
+  ),
+  FOREIGN_PROJECT: define(
+    40301,
+    'The credentials are valid but belong to another project',
+    'The token is valid for one project and the path names another. A project never sees another project’s resources.',
+    'Call with the credentials of the project in the path, or put your own project ID in the path.',
+  ),
+  PROJECT_SUSPENDED: define(
+    40302,
+    'The project is suspended',
+    'The project status is `SUSPENDED`; suspended projects reject every call.',
+    'Reactivate it with `PUT /v2/project/{projectId}` `{"status":"ACTIVE"}` using account credentials.',
+  ),
+  ACCOUNT_CREDENTIALS_REQUIRED: define(
+    40360,
+    'This call needs account credentials',
+    'Project management calls accept only an `X-OPENTOK-AUTH` JWT with `ist: "account"` signed with the account secret.',
+    'Sign the JWT with the account key and secret (`iss` = account key, `ist` = `account`).',
+  ),
+  PROJECT_CREDENTIALS_REQUIRED: define(
+    40361,
+    'This call needs project credentials',
+    'The call acts inside a project and accepts only project credentials, not an account-level token.',
+    'Use the project’s application ID and private key, or its API key and secret.',
+  ),
+  SESSION_NOT_FOUND: define(
+    40401,
+    'The session was not found',
+    'No session of this project has the session ID in the path or body. Sessions of other projects are reported as not found too.',
+    'Create the session with `POST /session/create` using the same project’s credentials.',
+  ),
+  ROUTE_NOT_FOUND: define(
+    40402,
+    'No such endpoint',
+    'No endpoint of the API matches the path.',
+    'Check the path against the API reference (paths start with `/v2/project/{projectId}` or `/session/create`).',
+  ),
+  PROJECT_NOT_FOUND: define(
+    40464,
+    'The project was not found',
+    'No project has the application ID or API key in the path.',
+    'List the projects with `GET /v2/project` or `parley projects list`.',
+  ),
+  CALLBACK_NOT_FOUND: define(
+    40463,
+    'The callback was not found',
+    'The project has no callback registration with that ID.',
+    'List the registrations with `GET /v2/project/{projectId}/callback`.',
+  ),
+  METHOD_NOT_ALLOWED: define(
+    40502,
+    'The method is not allowed on this endpoint',
+    'The path exists but does not support the HTTP method. The `Allow` header lists the methods it supports.',
+    'Use one of the methods in the `Allow` header.',
+  ),
+  IDEMPOTENCY_KEY_IN_USE: define(
+    40950,
+    'A request with this Idempotency-Key is still being processed',
+    'Another request with the same `Idempotency-Key` for the same project has not finished yet.',
+    'Wait for the first request to finish, then retry with the same key to get its stored response.',
+  ),
+  IDEMPOTENCY_KEY_REUSED: define(
+    40951,
+    'The Idempotency-Key was already used for a different request',
+    'Within 24 hours an `Idempotency-Key` may only be repeated with the same method, path and body.',
+    'Use a new key for a new request.',
+  ),
+  BODY_TOO_LARGE: define(
+    41301,
+    'The request body is too large',
+    'The body is larger than the server accepts (1 MiB by default, `--body-limit`).',
+    'Send a smaller body.',
+  ),
+  FIELD_TOO_LARGE: define(
+    41302,
+    'A request field is too large',
+    'A field exceeds the maximum size the API specification allows, on an endpoint that reports oversized fields with 413.',
+    'Shorten the named field.',
+  ),
+  UNSUPPORTED_MEDIA_TYPE: define(
+    41501,
+    'The Content-Type is not supported by this endpoint',
+    'The endpoint accepts other body types (e.g. `POST /session/create` takes `application/x-www-form-urlencoded`).',
+    'Send the body with one of the content types named in the message.',
+  ),
+  RATE_LIMITED: define(
+    42901,
+    'Too many requests',
+    'The project exceeded its request rate (a token bucket per project: `--rate-limit` requests per second with bursts up to `--rate-burst`).',
+    'Wait the number of seconds in the `Retry-After` header, then retry.',
+  ),
+  INTERNAL: define(
+    50001,
+    'An internal error occurred',
+    'The server failed while handling a valid request. The log line with the same request ID has the details.',
+    'Retry later; if it persists, report it with the `X-Request-Id` of the response.',
+  ),
+  NOT_IMPLEMENTED: define(
+    50101,
+    'This operation is not implemented by this server yet',
+    'The operation is part of the API but this server version does not implement it yet.',
+    'Use a server version that implements it; the message names the operation.',
+  ),
+  NOT_READY: define(
+    50301,
+    'The server is not ready',
+    'The server is starting up or shutting down and does not accept requests at the moment.',
+    'Retry after a short delay, or against another instance.',
+  ),
+  // Live-session operations (signals, connections, streams, moderation).
+  INVALID_SIGNAL: define(
+    40012,
+    'One of the signal properties — data, type, sessionId or connectionId — is invalid.',
+    'A signal `type` or `data` is missing or not a string, or `type` has a character other than `A-Z a-z 0-9 - _ . ~`. The message names the field.',
+    'Send `type` and `data` as strings (both may be empty) and keep `type` to the allowed characters.',
+  ),
+  LAYOUT_CLASSES_TOO_LONG: define(
+    40013,
+    'A layout class list is too long',
+    'The layout classes of one stream, joined with single spaces, are longer than 1000 characters.',
+    'Use fewer or shorter layout classes for the named stream.',
+  ),
+  DUPLICATE_STREAM: define(
+    40014,
+    'A stream is listed twice',
+    'The same stream ID appears more than once in a layout class update.',
+    'List each stream once.',
+  ),
+  CONNECTION_NOT_CONNECTED: define(
+    40411,
+    'The client specified by the connectionId property is not connected to the session.',
+    'No client with this connection ID is connected to the session (it never joined, or it left).',
+    'List the connections with `GET …/session/{sessionId}/connection` and use a connected one.',
+  ),
+  STREAM_NOT_FOUND: define(
+    40412,
+    'The stream was not found in the session',
+    'No stream with this ID is published in the session (it never was, or it ended).',
+    'List the streams with `GET …/session/{sessionId}/stream`.',
+  ),
+  SIGNAL_TOO_LARGE: define(
+    41311,
+    'The type string exceeds the maximum length (128 bytes), or the data string exceeds the maximum size (8 kB).',
+    'A signal `type` is longer than 128 characters or its `data` longer than 8192 characters.',
+    'Shorten the named field.',
+  ),
+  UPGRADE_REQUIRED: define(
+    42670,
+    'This endpoint only accepts WebSocket upgrades (Upgrade: websocket)',
+    'The signaling endpoint `/rumorwebsocketsv2` was called as plain HTTP, without a WebSocket upgrade.',
+    'Open it as a WebSocket (the `messaging_url` of session info), as OpenTok.js does.',
+  ),
+} as const satisfies Record<string, ErrorDefinition>;
+
+/** The name of a catalogue entry. */
+export type ErrorName = keyof typeof ERRORS;
+
+/** Options of {@link ApiError}. */
+export interface ApiErrorOptions {
+  /** Extra response headers, e.g. `Retry-After` or `Allow`. */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/**
+ * An error that becomes an HTTP error response. Throw it from hooks and handlers; the app's error handler
+ * sends `{ code, message }` with the catalogue entry's status.
+ *
+ * @example
+ * ```ts
+ * throw new ApiError('PROJECT_NOT_FOUND', `Project ${projectId} was not found`);
+ * ```
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  /** The catalogue entry. */
+  readonly definition: ErrorDefinition;
+  /** Extra response headers. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(name: ErrorName, message?: string, options: ApiErrorOptions = {}) {
+    const definition: ErrorDefinition = ERRORS[name];
+    super(message ?? definition.message, { cause: options.cause });
+    this.definition = definition;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The HTTP status. */
+  get status(): number {
+    return this.definition.status;
+  }
+
+  /** The catalogue code. */
+  get code(): number {
+    return this.definition.code;
+  }
+
+  /** The response body. */
+  toBody(): ErrorBody {
+    return { code: this.definition.code, message: this.message };
+  }
+}
+
+/** The body of every error response (the spec's `Error` schema). */
+export interface ErrorBody {
+  code: number;
+  message: string;
+}
+
+/** The catalogue as a Markdown table ("Code | Status | Name | Description | How to solve"). */
+export function errorCatalogueMarkdown(): string {
+  const escapeCell = (text: string): string => text.replaceAll('|', '\\|');
+  const rows = Object.entries(ERRORS as Record<string, ErrorDefinition>)
+    .sort(([, a], [, b]) => a.code - b.code)
+    .map(
+      ([name, e]) =>
+        `| ${e.code} | ${e.status} | \`${name}\`${e.retired ? ' (retired)' : ''} | ${escapeCell(e.description)} | ${escapeCell(e.howToSolve)} |`,
+    );
+  return ['| Code | Status | Name | Description | How to solve |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
+}

@@ -1,0 +1,56 @@
+/** `subscriber` requests: `create` (subscribe to a stream), `delete` (unsubscribe) and `update`. */
+import { SignalingError } from '../errors.js';
+import type { BoundRequestContext, HandlerResult } from './context.js';
+import { requireId, requirePermission, requireStream } from './guards.js';
+
+/**
+ * `create …/stream/{sid}/subscriber/{subId}`: answered with the ICE servers, then the media bridge starts
+ * the negotiation. The subscriber is always the requesting connection, whatever `content.connection` claims.
+ */
+export function createSubscriber({ session, connection, uri, deps }: BoundRequestContext): HandlerResult {
+  requirePermission(connection, 'subscribe', 'subscribe');
+  const stream = requireStream(session, uri.params.stream, connection);
+  const subscriberId = requireId(uri.params.subscriber, 'subscriber');
+  const subscriber = {
+    id: subscriberId,
+    streamId: stream.id,
+    connectionId: connection.id,
+    creationTime: deps.now(),
+  };
+  session.addSubscriber(stream, subscriber);
+  return {
+    body: { content: { iceServers: deps.iceServers() } },
+    after: () => session.media.subscriberCreated(stream, subscriber),
+  };
+}
+
+/** `delete …/stream/{sid}/subscriber/{subId}`: only the subscribing connection may end its subscription. */
+export function deleteSubscriber({ session, connection, uri }: BoundRequestContext): HandlerResult {
+  const stream = session.stream(uri.params.stream ?? '');
+  const subscriber = stream?.subscribers.get(uri.params.subscriber ?? '');
+  // Gone already (the stream ended, or a re-sent delete): nothing left to do.
+  if (!stream || !subscriber) return {};
+  if (subscriber.connectionId !== connection.id) {
+    throw new SignalingError('PERMISSION_DENIED', "A client may not end another client's subscription");
+  }
+  session.removeSubscriber(stream, subscriber.id);
+  return {};
+}
+
+/** `update …/subscriber/{subId}[/channel/{ch}]`: subscriber preferences, checked for ownership and acknowledged. */
+export function updateSubscriber({
+  session,
+  connection,
+  uri,
+  deps,
+  message,
+}: BoundRequestContext): HandlerResult {
+  const stream = requireStream(session, uri.params.stream, connection);
+  const subscriber = stream.subscribers.get(uri.params.subscriber ?? '');
+  if (!subscriber) throw new SignalingError('NOT_FOUND', `Subscriber ${uri.params.subscriber} was not found`);
+  if (subscriber.connectionId !== connection.id) {
+    throw new SignalingError('PERMISSION_DENIED', "A client may not change another client's subscription");
+  }
+  deps.logger.debug({ subscriberId: subscriber.id, content: message.content }, 'subscriber preference');
+  return {};
+}

@@ -1,0 +1,40 @@
+/**
+ * The media bridge of a live session: what happens to media when streams and subscribers come and go,
+ * and where offers, answers and candidates go. Relayed sessions relay them between the clients; routed
+ * sessions negotiate with the SFU.
+ */
+import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
+
+/** The JSEP methods clients exchange. */
+export type JsepMethod = 'offer' | 'answer' | 'pranswer' | 'candidate';
+
+/** A JSEP message from a client, on a stream URI (publisher ↔ server) or a subscriber URI. */
+export interface JsepMessage {
+  method: JsepMethod;
+  from: LiveConnection;
+  stream: LiveStream;
+  /** The subscriber the message is about; null on a stream URI. */
+  subscriber: LiveSubscriber | null;
+  content: Record<string, unknown>;
+}
+
+/** The media side of one live session. */
+export interface MediaBridge {
+  /** False when the bridge cannot carry media (a routed session without an SFU): publishing is refused. */
+  readonly ready: boolean;
+  /**
+   * A publisher created a stream and was answered. Relayed: the stream is announced at once. Routed: the
+   * server asks the publisher for an offer and announces the stream once media flows.
+   */
+  streamCreated(stream: LiveStream, publisher: LiveConnection): void;
+  /** A stream ended; release its media. */
+  streamRemoved(stream: LiveStream): void;
+  /** A client subscribed to a stream and was answered; start the negotiation. */
+  subscriberCreated(stream: LiveStream, subscriber: LiveSubscriber): void;
+  /** A subscription ended; release its media and tell whoever must know. */
+  subscriberRemoved(stream: LiveStream, subscriber: LiveSubscriber): void;
+  /** Handles an offer, answer or candidate. Throws a `SignalingError` for one that does not belong. */
+  jsep(message: JsepMessage): void | Promise<void>;
+  /** Releases everything. Idempotent. */
+  close(): void;
+}

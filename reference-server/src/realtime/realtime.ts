@@ -1,0 +1,89 @@
+/**
+ * The realtime layer of the reference server, assembled: the live-session registry, the signaling
+ * gateway on the HTTP server's upgrade path, and the media bridges (relayed relay, routed SFU).
+ *
+ * @example
+ * ```ts
+ * const realtime = createRealtime({ store, logger: app.log, routedMedia: (s) => new RoutedMedia(s, engine) });
+ * realtime.attach(app.server);
+ * // …
+ * await realtime.close();
+ * ```
+ */
+import type { Server } from 'node:http';
+import type { IceServer } from '../sfu/types.js';
+import type { Store } from '../store/types.js';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits, SignalingGateway } from './gateway/gateway.js';
+import type { HandlerDeps } from './handlers/context.js';
+import { type RealtimeLogger, silentLogger } from './logger.js';
+import { RelayedMedia } from './media/relayed.js';
+import type { MediaBridge } from './media/types.js';
+import { UnavailableMedia } from './media/unavailable.js';
+import type { LiveSession } from './session/live-session.js';
+import { LiveSessionRegistry } from './session/registry.js';
+
+/** Options of {@link createRealtime}. */
+export interface RealtimeOptions {
+  store: Store;
+  /** Default: silent. */
+  logger?: RealtimeLogger;
+  /** STUN/TURN servers handed to clients in session info and with every peer connection. Default `[]`. */
+  iceServers?: readonly IceServer[];
+  /** Gateway limits and timers; see {@link DEFAULT_GATEWAY_LIMITS}. */
+  limits?: Partial<GatewayLimits>;
+  /** The most connections one session accepts. Default 3000. */
+  maxConnectionsPerSession?: number;
+  /**
+   * Builds the media bridge of a routed session (the SFU). Without it, publishing in a routed session is
+   * refused with status 503, since no server could carry its media.
+   */
+  routedMedia?: (session: LiveSession) => MediaBridge;
+  /** The clock (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The assembled realtime layer. */
+export interface Realtime {
+  readonly registry: LiveSessionRegistry;
+  readonly gateway: SignalingGateway;
+  /** The ICE servers handed to clients. */
+  readonly iceServers: readonly IceServer[];
+  /** Routes the server's WebSocket upgrades on the signaling paths to the gateway. */
+  attach(server: Server): void;
+  /** Ends every session (`forceDisconnected`) and closes every socket. */
+  close(): Promise<void>;
+}
+
+/** Assembles the realtime layer. */
+export function createRealtime(options: RealtimeOptions): Realtime {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const iceServers = [...(options.iceServers ?? [])];
+  const registry = new LiveSessionRegistry({
+    maxConnectionsPerSession: options.maxConnectionsPerSession,
+    now,
+    createMedia: (session) => {
+      if (session.mediaMode === 'relayed') return new RelayedMedia(session);
+      if (options.routedMedia) return options.routedMedia(session);
+      return new UnavailableMedia();
+    },
+  });
+  const deps: HandlerDeps = {
+    store: options.store,
+    registry,
+    iceServers: () => iceServers.map((server) => ({ ...server })),
+    logger,
+    now,
+  };
+  const gateway = new SignalingGateway(deps, { ...DEFAULT_GATEWAY_LIMITS, ...options.limits });
+  return {
+    registry,
+    gateway,
+    iceServers,
+    attach: (server) => gateway.attach(server),
+    async close() {
+      registry.close();
+      await gateway.close();
+    },
+  };
+}

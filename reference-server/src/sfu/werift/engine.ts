@@ -1,0 +1,58 @@
+/**
+ * The werift engine: every router in this process. werift is pure TypeScript, so one engine is one core;
+ * a multi-worker engine (one worker thread or child process per core, sessions placed on the least-loaded
+ * one) implements the same {@link SfuEngine} interface over IPC.
+ */
+import { TypedEmitter } from '@parley/events';
+import { SfuError } from '../errors.js';
+import { type ResolvedSfuEngineOptions, resolveSfuEngineOptions } from '../options.js';
+import type { IceServer, Router, SfuEngine, SfuEngineEvents, SfuEngineOptions } from '../types.js';
+import { WeriftRouter } from './router.js';
+
+/** An SFU engine running werift in this process. */
+export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEngine {
+  readonly name = 'werift';
+  readonly #options: ResolvedSfuEngineOptions;
+  readonly #routers = new Map<string, WeriftRouter>();
+  #closed = false;
+
+  /** Throws an `SfuError` (`INVALID_ARGUMENT`) naming the bad option. */
+  constructor(options: SfuEngineOptions = {}) {
+    super();
+    this.#options = resolveSfuEngineOptions(options);
+  }
+
+  get iceServers(): readonly IceServer[] {
+    return this.#options.iceServers;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async createRouter({ sessionId }: { sessionId: string }): Promise<Router> {
+    if (this.#closed) throw new SfuError('INVALID_STATE', 'The SFU engine is closed');
+    if (typeof sessionId !== 'string' || sessionId.length === 0) {
+      throw new SfuError('INVALID_ARGUMENT', 'sessionId must be a non-empty string');
+    }
+    if (this.#routers.has(sessionId)) {
+      throw new SfuError('INVALID_STATE', `Session ${sessionId} already has a router`);
+    }
+    const router = new WeriftRouter(sessionId, this.#options);
+    this.#routers.set(sessionId, router);
+    router.on('@close', () => this.#routers.delete(sessionId));
+    return router;
+  }
+
+  getRouter(sessionId: string): Router | undefined {
+    return this.#routers.get(sessionId);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const router of [...this.#routers.values()]) router.close();
+    this.#routers.clear();
+    this.emit('close');
+  }
+}

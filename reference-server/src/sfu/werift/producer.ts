@@ -1,0 +1,129 @@
+/**
+ * A producer: one track received from a publisher, fanned out to its consumers.
+ */
+import { randomUUID } from 'node:crypto';
+import { TypedEmitter } from '@parley/events';
+import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
+import type { MediaKind, Producer, ProducerEvents, ProducerStats, RtpCodec } from '../types.js';
+import { RtpFanout, type RtpSink } from './forwarding.js';
+
+/** Internal events: the owner drops a closed producer from its list on `@close`. */
+type InternalProducerEvents = ProducerEvents & { '@close': [] };
+
+/**
+ * Keyframe requests closer together than this are coalesced: the keyframe answering the first one
+ * serves the others (several subscribers joining at once would otherwise trigger a burst of keyframes).
+ */
+const KEYFRAME_REQUEST_INTERVAL_MS = 100;
+
+/** The werift pieces a producer reads from. */
+export interface ProducerSource {
+  track: MediaStreamTrack;
+  receiver: RTCRtpReceiver;
+}
+
+/** A werift producer. */
+export class WeriftProducer extends TypedEmitter<InternalProducerEvents> implements Producer {
+  readonly id = randomUUID();
+  readonly kind: MediaKind;
+  readonly codec: RtpCodec;
+  readonly streamId: string;
+  readonly #receiver: RTCRtpReceiver;
+  readonly #fanout = new RtpFanout();
+  readonly #unsubscribe: () => void;
+  /** The SSRC the publisher sends on; learnt from RTP because simulcast rid tracks have none up front. */
+  #mediaSsrc: number | undefined;
+  #paused = false;
+  #closed = false;
+  #lastKeyFrameRequest = Number.NEGATIVE_INFINITY;
+  readonly #stats: ProducerStats = { packetsIn: 0, bytesIn: 0, keyFrameRequests: 0 };
+
+  constructor(streamId: string, kind: MediaKind, codec: RtpCodec, source: ProducerSource) {
+    super();
+    this.streamId = streamId;
+    this.kind = kind;
+    this.codec = codec;
+    this.#receiver = source.receiver;
+    this.#mediaSsrc = source.track.ssrc;
+    const { unSubscribe } = source.track.onReceiveRtp.subscribe((packet) => this.#onRtp(packet));
+    this.#unsubscribe = unSubscribe;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get stats(): ProducerStats {
+    return { ...this.#stats };
+  }
+
+  /** The publisher's SSRC for this track, once known (engine-internal: REMB lists it). */
+  get mediaSsrc(): number | undefined {
+    return this.#mediaSsrc;
+  }
+
+  pause(): void {
+    if (this.#closed || this.#paused) return;
+    this.#paused = true;
+    this.emit('pause');
+  }
+
+  resume(): void {
+    if (this.#closed || !this.#paused) return;
+    this.#paused = false;
+    this.emit('resume');
+    this.requestKeyFrame();
+  }
+
+  requestKeyFrame(): void {
+    if (this.#closed || this.kind !== 'video' || this.#mediaSsrc === undefined) return;
+    const now = performance.now();
+    if (now - this.#lastKeyFrameRequest < KEYFRAME_REQUEST_INTERVAL_MS) return;
+    this.#lastKeyFrameRequest = now;
+    this.#stats.keyFrameRequests++;
+    void this.#receiver.sendRtcpPLI(this.#mediaSsrc);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#fanout.clear();
+    this.emit('close');
+    this.emit('@close');
+  }
+
+  /** Engine-internal: adds a consumer's sink. */
+  addSink(sink: RtpSink): void {
+    this.#fanout.add(sink);
+  }
+
+  /** Engine-internal: removes a consumer's sink. */
+  removeSink(sink: RtpSink): void {
+    this.#fanout.delete(sink);
+  }
+
+  /** Engine-internal: the transport closed. */
+  transportClosed(): void {
+    if (this.#closed) return;
+    this.emit('transportclose');
+    this.close();
+  }
+
+  #onRtp(packet: RtpPacket): void {
+    if (this.#closed) return;
+    this.#stats.packetsIn++;
+    this.#stats.bytesIn += packet.payload.length;
+    if (this.#mediaSsrc === undefined) {
+      this.#mediaSsrc = packet.header.ssrc;
+      // A subscriber may have asked for a keyframe before the first packet told us where to send it.
+      if (this.#fanout.size > 0) this.requestKeyFrame();
+    }
+    // Consumers drop the packet themselves while this producer is paused, and count it as dropped.
+    this.#fanout.forward(packet);
+  }
+}
