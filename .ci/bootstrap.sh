@@ -40,11 +40,14 @@ _parley_bootstrap() {
 
   # --- Debian packages the tests need -------------------------------------------------------
   # Each entry is "<command to look for>:<Debian package that provides it>".
-  local needs=() missing=() need
+  # chromium: browser tests (OpenTok.js, the Parley client, the docs site); ffmpeg/ffprobe: recording.
+  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg) missing=() need
   for need in "${needs[@]}"; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need##*:}")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
+    # shellcheck disable=SC2207 # package names have no spaces
+    missing=($(printf '%s\n' "${missing[@]}" | sort -u))
     _parley_log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
