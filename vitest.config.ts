@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['openapi', 'packages/*', 'reference-server'],
+    projects: ['openapi', 'packages/*', 'reference-server', 'docs'],
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-reports/results.json' },
   },
