@@ -1,0 +1,407 @@
+/**
+ * A publisher (OpenTok.js `Publisher`): local media sent to the session as one stream. Created by
+ * `session.publish()`, which resolves once the server announces the stream (`created …/stream/{id}`).
+ *
+ * Negotiation follows the gateway: the server asks for an offer (`generateoffer`) on `…/stream/{id}` for
+ * the leg to the SFU (routed) or on `…/stream/{id}/subscriber/{subId}` for each subscriber (relayed); the
+ * publisher trickles candidates and sends its offer, and applies the answer.
+ */
+import { TypedEmitter } from '@parley/events';
+import type { ProtocolStream, RaptorMessage, RaptorUri } from '@parley/protocol';
+import type { Connection } from './Connection.js';
+import { ErrorCode, ParleyClientError, RequestTimeoutError } from './errors.js';
+import type { PublisherEvents, StreamDestroyedReason } from './events.js';
+import type { Logger } from './logger.js';
+import { toCandidate } from './media/candidates.js';
+import { captureError, captureRequest } from './media/capture.js';
+import type { MediaHandler, MediaPeer } from './media/handler.js';
+import { Stream } from './Stream.js';
+import { iceServersOf, type SessionLink } from './session/link.js';
+
+/** What to publish. */
+export interface PublisherOptions {
+  /** The stream name shown to others. Default `''`. */
+  name?: string;
+  /** Start with audio on. Default true. */
+  publishAudio?: boolean;
+  /** Start with video on. Default true. */
+  publishVideo?: boolean;
+  /** `camera` (default), `screen` for screen sharing, or `null` for audio only. */
+  videoSource?: 'camera' | 'screen' | null;
+  /** Capture a microphone. Default true (false for `screen`). */
+  audioSource?: boolean | string;
+  /** Capture resolution. Default 640x480 (screen: the screen's). */
+  resolution?: `${number}x${number}`;
+  /** Capture frame rate. */
+  frameRate?: 1 | 7 | 15 | 30;
+  /** How subscribers should fit the video. Default `cover` (screen: `contain`). */
+  fitMode?: 'cover' | 'contain';
+  /** Initials shown by subscribers when video is off. */
+  initials?: string;
+}
+
+interface Leg {
+  peer: MediaPeer;
+  uri: string;
+  defaults: Record<string, unknown>;
+}
+
+type State = 'publishing' | 'live' | 'destroyed';
+
+/** Local media published to the session. */
+export class Publisher extends TypedEmitter<PublisherEvents> {
+  /** The stream ID, chosen before publishing. */
+  readonly streamId: string;
+  readonly #options: PublisherOptions;
+  readonly #mediaHandler: MediaHandler;
+  readonly #log: Logger;
+  readonly #legs = new Map<string, Leg>();
+  #link: SessionLink | null = null;
+  #ownConnection: () => Connection | null = () => null;
+  #mediaStream: MediaStream | null;
+  #initialized: Promise<void> | undefined;
+  #stream: Stream | null = null;
+  #state: State = 'publishing';
+  #publishAudio: boolean;
+  #publishVideo: boolean;
+  #iceServers: RTCIceServer[] = [];
+  #live: {
+    resolve: () => void;
+    reject: (error: Error) => void;
+    timer: ReturnType<typeof setTimeout>;
+  } | null = null;
+
+  /**
+   * @internal Use `initPublisher()` or `session.publish()`. Capture starts with {@link Publisher.init}.
+   */
+  constructor(
+    options: PublisherOptions,
+    mediaHandler: MediaHandler,
+    logger: Logger,
+    mediaStream?: MediaStream,
+  ) {
+    super();
+    this.#options = options;
+    this.#mediaHandler = mediaHandler;
+    this.#mediaStream = mediaStream ?? null;
+    this.streamId = crypto.randomUUID();
+    this.#publishAudio = options.publishAudio ?? true;
+    this.#publishVideo = options.publishVideo ?? true;
+    this.#log = logger.child('publisher', () => ({ streamId: this.streamId }));
+    // Check the options now, so that a bad option fails the call that passed it.
+    if (!mediaStream) captureRequest(options);
+  }
+
+  /**
+   * Captures the media (camera, microphone or screen), emitting `accessAllowed` or `accessDenied`.
+   * Idempotent; `session.publish()` calls it. Rejects with `OT_USER_MEDIA_ACCESS_DENIED` (1500).
+   */
+  init(): Promise<void> {
+    this.#initialized ??= this.#capture();
+    return this.#initialized;
+  }
+
+  /** The published stream, once live. */
+  get stream(): Stream | null {
+    return this.#stream;
+  }
+
+  /** The local media once captured (attach it to a `<video>` for a preview). */
+  get mediaStream(): MediaStream | null {
+    return this.#mediaStream;
+  }
+
+  /** Whether audio is being sent. */
+  get isPublishingAudio(): boolean {
+    return this.#publishAudio;
+  }
+
+  /** Whether video is being sent. */
+  get isPublishingVideo(): boolean {
+    return this.#publishVideo;
+  }
+
+  /** Whether the publisher was destroyed. */
+  get isDestroyed(): boolean {
+    return this.#state === 'destroyed';
+  }
+
+  /** Turns audio on or off for everyone (`streamPropertyChanged hasAudio` elsewhere). */
+  publishAudio(value: boolean): void {
+    this.#setChannel('audio', value);
+  }
+
+  /** Turns video on or off for everyone (`streamPropertyChanged hasVideo` elsewhere). */
+  publishVideo(value: boolean): void {
+    this.#setChannel('video', value);
+  }
+
+  /** WebRTC statistics of every peer connection of this publisher (one per subscriber when relayed). */
+  async getStats(): Promise<{ peerId: string; stats: RTCStatsReport }[]> {
+    const entries = [...this.#legs.entries()];
+    return Promise.all(entries.map(async ([peerId, leg]) => ({ peerId, stats: await leg.peer.getStats() })));
+  }
+
+  /** @internal Sends the stream create and waits until the server announces the stream. */
+  async publishTo(link: SessionLink, ownConnection: () => Connection | null): Promise<void> {
+    if (this.#state === 'destroyed') {
+      throw new ParleyClientError(
+        ErrorCode.UnableToPublish,
+        'OT_UNABLE_TO_PUBLISH',
+        'the publisher was destroyed',
+      );
+    }
+    if (this.#link) {
+      throw new ParleyClientError(
+        ErrorCode.UnableToPublish,
+        'OT_UNABLE_TO_PUBLISH',
+        'the publisher is already published',
+      );
+    }
+    await this.init();
+    const mediaStream = this.#mediaStream as MediaStream;
+    this.#link = link;
+    this.#ownConnection = ownConnection;
+    this.#iceServers = link.info.iceServers;
+    const video = mediaStream.getVideoTracks()[0];
+    const settings = video?.getSettings?.() ?? {};
+    const source = this.#options.videoSource === 'screen' ? 'screen' : 'camera';
+    const channel: Record<string, unknown>[] = [];
+    if (video) {
+      channel.push({
+        id: 'video1',
+        type: 'video',
+        active: this.#publishVideo,
+        width: settings.width ?? 640,
+        height: settings.height ?? 480,
+        orientation: 0,
+        frameRate: settings.frameRate ?? this.#options.frameRate ?? 30,
+        source,
+        fitMode: this.#options.fitMode ?? (source === 'screen' ? 'contain' : 'cover'),
+      });
+    }
+    if (mediaStream.getAudioTracks().length > 0) {
+      channel.push({ id: 'audio1', type: 'audio', active: this.#publishAudio });
+    }
+    channel.push({ id: 'caption1', type: 'data', active: false });
+    const live = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#live = null;
+        reject(
+          new RequestTimeoutError(ErrorCode.UnableToPublish, 'publishing', link.options.publishTimeoutMs),
+        );
+      }, link.options.publishTimeoutMs);
+      this.#live = { resolve, reject, timer };
+    });
+    // The live promise may settle before we await it (fast servers); keep it from being reported unhandled.
+    live.catch(() => {});
+    try {
+      const reply = await link.request(
+        'create',
+        link.uri(['stream', this.streamId]),
+        {
+          id: this.streamId,
+          name: this.#options.name ?? '',
+          channel,
+          publisherAudioFallbackEnabled: false,
+          subscriberAudioFallbackEnabled: true,
+          customProperties: this.#options.initials ? { initials: this.#options.initials } : {},
+          e2ee: link.info.e2ee,
+          sourceStreamId: link.info.relayed ? 'P2P' : 'MANTIS',
+        },
+        { code: ErrorCode.UnableToPublish, name: 'OT_STREAM_CREATE_FAILED', operation: 'publish' },
+      );
+      this.#iceServers = iceServersOf(reply, this.#iceServers);
+      const mute = reply.body?.mute as { active?: unknown } | undefined;
+      if (mute?.active === true) this.#forceMute();
+      await live;
+    } catch (error) {
+      this.#settleLive(error as Error);
+      this.destroy('unpublished', false);
+      throw error;
+    }
+  }
+
+  /** @internal Routes a server message about this publisher's stream. */
+  handle(message: RaptorMessage, uri: RaptorUri, from: string): void {
+    if (this.#state === 'destroyed') return;
+    const { method, content } = message;
+    const subscriberId = uri.params.subscriber;
+    const key = `${subscriberId ?? 'server'}~${String(content.peerId ?? '')}~${String(content.sourceStreamId ?? 'MANTIS')}`;
+    const leg = this.#legs.get(key);
+    switch (`${uri.resource}:${method}`) {
+      case 'stream:generateoffer':
+      case 'subscriber:generateoffer':
+        void this.#negotiate(key, message.uri, content).catch((error: unknown) =>
+          this.#log.warn('offer failed', { error: String(error), from }),
+        );
+        return;
+      case 'stream:answer':
+      case 'stream:pranswer':
+      case 'subscriber:answer':
+      case 'subscriber:pranswer':
+        void leg?.peer
+          .acceptAnswer(String(content.sdp ?? ''))
+          .catch((error: unknown) => this.#log.warn('answer rejected', { error: String(error) }));
+        return;
+      case 'stream:candidate':
+      case 'subscriber:candidate':
+        void leg?.peer
+          .addRemoteCandidate(toCandidate(content))
+          .catch((error: unknown) => this.#log.debug('candidate rejected', { error: String(error) }));
+        return;
+      case 'stream:created':
+        this.#onCreated(content as unknown as ProtocolStream);
+        return;
+      case 'stream:deleted':
+        this.#onDeleted(message.reason ?? 'clientDisconnected');
+        return;
+      case 'subscriber:deleted':
+        this.#closeLegsOf(subscriberId);
+        return;
+      case 'stream:update':
+        if (content.reason === 'mute' && content.active !== false) this.#forceMute();
+        return;
+      case 'stream_channel:updated':
+        this.#stream?.applyChannel({ ...content, id: uri.params.channel });
+        return;
+      default:
+        this.#log.debug('ignoring a message', { method, resource: uri.resource });
+    }
+  }
+
+  /** @internal Mutes audio because the session is force-muted. */
+  forceMute(): void {
+    this.#forceMute();
+  }
+
+  /** @internal Releases media and peers. `notify` sends the stream delete to the server. */
+  destroy(reason: StreamDestroyedReason | 'unpublished' | 'sessionDisconnected', notify: boolean): void {
+    if (this.#state === 'destroyed') return;
+    const wasLive = this.#state === 'live';
+    this.#state = 'destroyed';
+    this.#settleLive(
+      new ParleyClientError(ErrorCode.UnableToPublish, 'OT_CANCEL', 'the publisher was destroyed'),
+    );
+    if (notify) this.#link?.notify('delete', this.#link.uri(['stream', this.streamId]), {});
+    for (const leg of this.#legs.values()) leg.peer.close();
+    this.#legs.clear();
+    for (const track of this.#mediaStream?.getTracks() ?? []) track.stop();
+    if (wasLive && this.#stream && reason !== 'unpublished') {
+      this.emit('streamDestroyed', { type: 'streamDestroyed', stream: this.#stream, reason });
+    }
+    this.emit('destroyed', { type: 'destroyed', reason });
+  }
+
+  async #negotiate(key: string, uri: string, content: Record<string, unknown>): Promise<void> {
+    const link = this.#link;
+    const mediaStream = this.#mediaStream;
+    if (!link || !mediaStream) return;
+    const defaults: Record<string, unknown> = {};
+    if (content.peerId !== undefined) defaults.peerId = content.peerId;
+    if (content.sourceStreamId !== undefined) defaults.sourceStreamId = content.sourceStreamId;
+    let leg = this.#legs.get(key);
+    const restart = leg !== undefined;
+    if (!leg) {
+      const peer = link.options.mediaHandler.createPeer({
+        direction: 'send',
+        iceServers: this.#iceServers,
+        relayOnly: link.info.relayOnly,
+        cryptor: link.e2ee,
+        candidateReadyTimeoutMs: link.options.candidateReadyTimeoutMs,
+      });
+      leg = { peer, uri, defaults };
+      this.#legs.set(key, leg);
+      peer.addTracks(mediaStream);
+      peer.on('candidate', (candidate) => link.notify('candidate', uri, { ...defaults, ...candidate }));
+      peer.on('connectionState', (state) => this.#log.debug('peer state', { key, state }));
+    }
+    const sdp = await leg.peer.createOffer({ iceRestart: restart });
+    if (this.#state === 'destroyed') return;
+    link.notify('offer', uri, { ...defaults, type: 'offer', sdp });
+  }
+
+  async #capture(): Promise<void> {
+    if (!this.#mediaStream) {
+      try {
+        this.#mediaStream = await this.#mediaHandler.capture(captureRequest(this.#options));
+      } catch (error) {
+        const failure = captureError(error);
+        this.#log.error('media capture failed', { error: failure.message });
+        this.emit('accessDenied', { type: 'accessDenied', error: failure });
+        throw failure;
+      }
+      this.emit('accessAllowed', { type: 'accessAllowed' });
+    }
+    const mediaStream = this.#mediaStream;
+    for (const track of mediaStream.getAudioTracks()) track.enabled = this.#publishAudio;
+    for (const track of mediaStream.getVideoTracks()) track.enabled = this.#publishVideo;
+    for (const track of mediaStream.getTracks())
+      track.addEventListener('ended', () => this.#onTrackEnded(track));
+  }
+
+  #onCreated(hash: ProtocolStream): void {
+    const connection = this.#ownConnection();
+    if (!connection || this.#stream) return;
+    this.#stream = new Stream(hash, connection);
+    this.#state = 'live';
+    this.#log.info('stream live');
+    this.#settleLive(null);
+    this.emit('streamCreated', { type: 'streamCreated', stream: this.#stream });
+  }
+
+  #onDeleted(reason: string): void {
+    this.#log.info('stream ended by the server', { reason });
+    // A force-unpublished publisher confirms with its own delete, as OpenTok.js does.
+    this.destroy(reason, reason === 'forceUnpublished');
+  }
+
+  #closeLegsOf(subscriberId: string | undefined): void {
+    for (const [key, leg] of this.#legs) {
+      if (key.startsWith(`${subscriberId}~`)) {
+        leg.peer.close();
+        this.#legs.delete(key);
+      }
+    }
+  }
+
+  #forceMute(): void {
+    if (!this.#publishAudio && this.#state !== 'publishing') {
+      this.emit('muteForced', { type: 'muteForced' });
+      return;
+    }
+    this.#setChannel('audio', false);
+    this.emit('muteForced', { type: 'muteForced' });
+  }
+
+  #setChannel(kind: 'audio' | 'video', value: boolean): void {
+    if (typeof value !== 'boolean')
+      throw new TypeError(`publish${kind === 'audio' ? 'Audio' : 'Video'}(value): value must be a boolean`);
+    if (kind === 'audio') this.#publishAudio = value;
+    else this.#publishVideo = value;
+    const stream = this.#mediaStream;
+    const tracks = (kind === 'audio' ? stream?.getAudioTracks() : stream?.getVideoTracks()) ?? [];
+    for (const track of tracks) track.enabled = value;
+    const link = this.#link;
+    if (link && this.#state !== 'destroyed' && tracks.length > 0) {
+      const channelId = kind === 'audio' ? 'audio1' : 'video1';
+      link.notify('update', link.uri(['stream', this.streamId], ['channel', channelId]), { active: value });
+    }
+  }
+
+  #onTrackEnded(track: MediaStreamTrack): void {
+    if (this.#state === 'destroyed') return;
+    this.emit('mediaStopped', { type: 'mediaStopped', track });
+    // A screen share the user stopped ends the stream, as in OpenTok.js.
+    if (this.#options.videoSource === 'screen' && track.kind === 'video') this.destroy('mediaStopped', true);
+  }
+
+  #settleLive(error: Error | null): void {
+    const live = this.#live;
+    if (!live) return;
+    this.#live = null;
+    clearTimeout(live.timer);
+    if (error) live.reject(error);
+    else live.resolve();
+  }
+}
