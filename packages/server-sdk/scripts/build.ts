@@ -2,9 +2,8 @@
  * `pnpm build`: compiles `src/` to ESM in `dist/esm` with tsc, then adds the CommonJS entry.
  *
  * The CommonJS entry `dist/cjs/index.cjs` re-exports the ESM build through `require(esm)` (Node ≥ 22.12,
- * the SDK's floor) instead of shipping a second compiled copy: `jose` is ESM-only, so a CommonJS build
- * would `require` ESM anyway, and one copy of the code means one copy of each error class, so
- * `instanceof` holds even in apps that mix `import` and `require`. Its types are the ESM declarations
+ * the SDK's floor) instead of shipping a second compiled copy: one copy of the code means one copy of
+ * each error class, so `instanceof` holds even in apps that mix `import` and `require`. Its types are the ESM declarations
  * copied as `.d.cts` files, so TypeScript sees CommonJS declarations under the `require` condition.
  */
 import { execFileSync } from 'node:child_process';

@@ -48,7 +48,7 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /** The deadline of opening a connection (TCP and TLS), in milliseconds. Default 10 000. */
   connectTimeout?: number | undefined;
-  /** How many times a failed request is retried (connection errors, 408, 429, 5xx). Default 2. */
+  /** How many times a failed request is retried (connection errors, 408, 429, 5xx but 501). Default 2. */
   maxRetries?: number | undefined;
   /** The first retry's backoff, in milliseconds, doubled per retry up to `maxRetryDelay`. Default 500. */
   initialRetryDelay?: number | undefined;

@@ -65,9 +65,9 @@ beforeAll(() => {
   const installed = join(project, 'node_modules', '@parley', 'server-sdk');
   mkdirSync(installed, { recursive: true });
   run('tar', ['-xzf', join(project, tarball ?? ''), '-C', installed, '--strip-components=1'], project);
-  // Offline install: the SDK's runtime dependencies and the consumer's type packages, from this workspace.
+  // Offline install: the SDK's one runtime dependency and the consumer's type packages, from this
+  // workspace. Nothing else is linked, so a stray import of a dev dependency (jose, …) fails here.
   link(join(packageDir, 'node_modules', 'undici'), join(project, 'node_modules', 'undici'));
-  link(join(packageDir, 'node_modules', 'jose'), join(project, 'node_modules', 'jose'));
   link(
     join(workspaceRoot, 'node_modules', '@types', 'node'),
     join(project, 'node_modules', '@types', 'node'),
@@ -160,5 +160,5 @@ export const page: sdk.PagePromise<sdk.Broadcast> = video.broadcasts.list();
     );
     const tsc = join(workspaceRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], project)).not.toThrow();
-  });
+  }, 90_000); // a full tsc run over undici's and Node's types: slow on a loaded machine
 });

@@ -1,6 +1,7 @@
 /**
  * Authentication of REST calls. Each attempt of each request gets a freshly signed JWT with a new
- * `jti`: servers accept a `jti` once, so a retry must never replay the first attempt's token.
+ * `jti`: servers accept a `jti` once, so a retry must never replay the first attempt's token. Signing is
+ * synchronous (`core/jwt.ts`), so adding the header costs no extra turn of the event loop.
  */
 import { randomUUID } from 'node:crypto';
 import { nowSeconds, signJwt } from './jwt.js';
@@ -10,8 +11,8 @@ import type { HmacSigningKey, RsaSigningKey } from './keys.js';
 export interface Authenticator {
   /** Which scheme this is, for logs and errors. */
   readonly scheme: 'vonageJwt' | 'opentokJwt' | 'accountJwt' | 'none';
-  /** Headers to add to one attempt. */
-  headers(): Promise<Record<string, string>>;
+  /** Adds this attempt's authentication header(s) to `headers`. */
+  apply(headers: Record<string, string>): void;
 }
 
 /** Default lifetime of REST JWTs, in seconds. Each token is used once, so it can be short. */
@@ -27,13 +28,13 @@ export class VonageJwtAuthenticator implements Authenticator {
     private readonly ttlSeconds = DEFAULT_REST_TOKEN_TTL_SECONDS,
   ) {}
 
-  async headers(): Promise<Record<string, string>> {
+  apply(headers: Record<string, string>): void {
     const iat = nowSeconds();
-    const jwt = await signJwt(
+    const jwt = signJwt(
       { application_id: this.applicationId, iat, exp: iat + this.ttlSeconds, jti: randomUUID() },
       this.key,
     );
-    return { authorization: `Bearer ${jwt}` };
+    headers.authorization = `Bearer ${jwt}`;
   }
 }
 
@@ -53,12 +54,11 @@ export class OpenTokJwtAuthenticator implements Authenticator {
     this.scheme = issuerType === 'project' ? 'opentokJwt' : 'accountJwt';
   }
 
-  async headers(): Promise<Record<string, string>> {
+  apply(headers: Record<string, string>): void {
     const iat = nowSeconds();
-    const jwt = await signJwt(
+    headers['x-opentok-auth'] = signJwt(
       { iss: this.issuer, ist: this.issuerType, iat, exp: iat + this.ttlSeconds, jti: randomUUID() },
       this.key,
     );
-    return { 'x-opentok-auth': jwt };
   }
 }

@@ -146,7 +146,7 @@ export class RateLimitError extends APIError {
     return Number.isFinite(value) && value >= 0 ? value : undefined;
   }
 }
-/** A 5xx status: the server failed on a valid request. Retried automatically before being thrown. */
+/** A 5xx status: the server failed on a valid request. Retried automatically (except 501 Not Implemented) before being thrown. */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
 }

@@ -1,9 +1,10 @@
 /**
  * Key material, imported once per client and cached: RSA private keys (Vonage applications) and API
- * secrets (legacy OpenTok projects). Each key is held both as a Node `KeyObject` (for synchronous
- * signing) and as a WebCrypto `CryptoKey` (for `jose`), so no call re-parses a PEM or re-imports a key.
+ * secrets (legacy OpenTok projects). Each is held as a Node `KeyObject`, so no call re-parses a PEM or
+ * re-imports a secret. (HMAC with a `KeyObject` is also much cheaper than with a raw `Buffer` key, whose
+ * every use Node re-validates.)
  */
-import { createPrivateKey, createSecretKey, KeyObject, type webcrypto } from 'node:crypto';
+import { createPrivateKey, createSecretKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError } from './errors.js';
 
@@ -14,19 +15,13 @@ export type PrivateKeyInput = string | Uint8Array | KeyObject;
 export interface RsaSigningKey {
   readonly kind: 'rsa';
   readonly keyObject: KeyObject;
-  readonly cryptoKey: webcrypto.CryptoKey;
 }
 
-/** An imported HMAC secret, ready for HS256 (and for HMAC-SHA1 `T1==` tokens through `raw`). */
+/** An imported HMAC secret, ready for HS256 JWTs and HMAC-SHA1 `T1==` tokens. */
 export interface HmacSigningKey {
   readonly kind: 'hmac';
-  readonly raw: Buffer;
   readonly keyObject: KeyObject;
-  readonly cryptoKey: webcrypto.CryptoKey;
 }
-
-const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-const HS256 = { name: 'HMAC', hash: 'SHA-256' } as const;
 
 /**
  * Reads `input` as PEM: literal PEM text (a `\n`-escaped one-line form, common in environment
@@ -52,7 +47,7 @@ export function importRsaPrivateKey(input: PrivateKeyInput, field = 'privateKey'
   if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'rsa') {
     throw new InvalidArgumentError(field, 'must be an RSA private key (Vonage application keys are RSA)');
   }
-  return { kind: 'rsa', keyObject, cryptoKey: keyObject.toCryptoKey(RS256, false, ['sign']) };
+  return { kind: 'rsa', keyObject };
 }
 
 /** Imports an API secret (used as its UTF-8 bytes, as every OpenTok SDK does) for HMAC signing. */
@@ -60,7 +55,5 @@ export function importHmacSecret(secret: string, field = 'apiSecret'): HmacSigni
   if (typeof secret !== 'string' || secret === '') {
     throw new InvalidArgumentError(field, 'must be a non-empty string');
   }
-  const raw = Buffer.from(secret, 'utf8');
-  const keyObject = createSecretKey(raw);
-  return { kind: 'hmac', raw, keyObject, cryptoKey: keyObject.toCryptoKey(HS256, false, ['sign']) };
+  return { kind: 'hmac', keyObject: createSecretKey(Buffer.from(secret, 'utf8')) };
 }

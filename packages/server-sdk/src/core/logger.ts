@@ -38,6 +38,14 @@ export function levelFilteredLogger(logger: Logger, level: LogLevel): Logger {
   return { error: pick('error'), warn: pick('warn'), info: pick('info'), debug: pick('debug') };
 }
 
+/**
+ * Whether `logger` would output messages at `level`: false only for levels that
+ * {@link levelFilteredLogger} turned into no-ops, so the SDK can skip building messages nobody reads.
+ */
+export function isLevelEnabled(logger: Logger, level: Exclude<LogLevel, 'off'>): boolean {
+  return logger[level] !== noop;
+}
+
 /** Header names whose values must never reach a log. */
 const SECRET_HEADERS = new Set(['authorization', 'x-opentok-auth', 'proxy-authorization', 'cookie']);
 

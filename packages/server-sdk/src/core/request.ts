@@ -12,7 +12,7 @@ import {
   InvalidArgumentError,
   type ResponseHeaders,
 } from './errors.js';
-import { type Logger, redactHeaders } from './logger.js';
+import { isLevelEnabled, type Logger, redactHeaders } from './logger.js';
 import { isRetryableResponse, type RetryPolicy, retryDelayMs } from './retry.js';
 import type { HttpRequest, HttpResponse, Transport } from './transport.js';
 
@@ -60,7 +60,7 @@ export interface APIRequest {
 }
 
 /** Adds no headers: for signed links, which carry their own authorization. */
-const NO_AUTH: Authenticator = { scheme: 'none', headers: async () => ({}) };
+const NO_AUTH: Authenticator = { scheme: 'none', apply: () => {} };
 
 /** Everything the executor needs, resolved once by the client. */
 export interface RequestExecutorConfig {
@@ -82,10 +82,27 @@ export interface RequestExecutorConfig {
 export class RequestExecutor {
   readonly #config: RequestExecutorConfig;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The base URL without its trailing slash, to which request paths are appended. */
+  readonly #urlPrefix: string;
+  /** The headers every request starts from, lower-cased once here rather than on every attempt. */
+  readonly #baseHeaders: Readonly<Record<string, string>>;
+  readonly #logRequests: boolean;
+  readonly #logHeaders: boolean;
 
   constructor(config: RequestExecutorConfig) {
     this.#config = config;
     this.#sleep = config.sleep ?? abortableSleep;
+    const base = new URL(config.baseUrl);
+    base.search = '';
+    base.hash = '';
+    this.#urlPrefix = base.href.replace(/\/+$/, '');
+    this.#baseHeaders = {
+      accept: 'application/json',
+      'user-agent': config.userAgent,
+      ...lowerCaseKeys(config.defaultHeaders),
+    };
+    this.#logRequests = isLevelEnabled(config.logger, 'info');
+    this.#logHeaders = isLevelEnabled(config.logger, 'debug');
   }
 
   /** The API's base URL. */
@@ -129,20 +146,20 @@ export class RequestExecutor {
     const idempotencyKey = req.method === 'POST' ? (options.idempotencyKey ?? randomUUID()) : undefined;
 
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        'user-agent': this.#config.userAgent,
-        ...lowerCaseKeys(this.#config.defaultHeaders),
-        ...lowerCaseKeys(req.headers),
-        ...lowerCaseKeys(options.headers),
-        ...(await authenticator.headers()),
-      };
+      const headers: Record<string, string> = { ...this.#baseHeaders };
+      if (req.headers) assignLowerCase(headers, req.headers);
+      if (options.headers) assignLowerCase(headers, options.headers);
+      authenticator.apply(headers);
       if (contentType) headers['content-type'] = contentType;
       if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
       if (attempt > 0) headers['x-parley-retry-count'] = String(attempt);
 
-      const started = Date.now();
-      this.logger.debug(`${req.method} ${url} (attempt ${attempt + 1})`, { headers: redactHeaders(headers) });
+      const started = this.#logRequests ? Date.now() : 0;
+      if (this.#logHeaders) {
+        this.logger.debug(`${req.method} ${url} (attempt ${attempt + 1})`, {
+          headers: redactHeaders(headers),
+        });
+      }
       const result = await this.#send({
         method: req.method,
         url,
@@ -156,12 +173,11 @@ export class RequestExecutor {
       if (result instanceof APIError) {
         error = result;
       } else {
-        this.logger.info(`${req.method} ${url} → ${result.status} in ${Date.now() - started} ms`);
+        if (this.#logRequests) {
+          this.logger.info(`${req.method} ${url} → ${result.status} in ${Date.now() - started} ms`);
+        }
         if (result.status < 400) return result;
-        error = APIError.generate(result.status, result.body, result.headers, {
-          method: req.method,
-          url: url.toString(),
-        });
+        error = APIError.generate(result.status, result.body, result.headers, { method: req.method, url });
       }
       const retryable =
         !(error instanceof APIUserAbortError) &&
@@ -194,14 +210,19 @@ export class RequestExecutor {
     return retryDelayMs(attempt, headers, this.#config.retry, this.#config.random);
   }
 
-  #buildUrl(req: APIRequest): URL {
-    if (req.url) return new URL(req.url);
-    const url = new URL(this.#config.baseUrl);
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}${req.path}`;
-    for (const [name, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, String(value));
+  /** The absolute URL of `req`, as a string (what undici takes without re-parsing a `URL`). */
+  #buildUrl(req: APIRequest): string {
+    if (req.url) return new URL(req.url).href;
+    let query = '';
+    if (req.query) {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(req.query)) {
+        if (value !== undefined) params.set(name, String(value));
+      }
+      const encoded = params.toString();
+      if (encoded !== '') query = `?${encoded}`;
     }
-    return url;
+    return `${this.#urlPrefix}${req.path}${query}`;
   }
 }
 
@@ -217,8 +238,15 @@ function encodeBody(req: APIRequest): { body?: string; contentType?: string } {
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  if (headers) assignLowerCase(out, headers);
   return out;
+}
+
+/** Copies `source` into `target` with lower-case names, so a caller's `X-Foo` replaces a default `x-foo`. */
+function assignLowerCase(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
+  for (const name in source) {
+    if (Object.hasOwn(source, name)) target[name.toLowerCase()] = source[name] as string;
+  }
 }
 
 function validateNonNegativeInteger(value: number, field: string): void {

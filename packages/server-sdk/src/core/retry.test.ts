@@ -23,9 +23,9 @@ describe('retry policy', () => {
     expect(retryDelayMs(0, { 'retry-after': '60' }, DEFAULT_RETRY_POLICY)).toBe(60_000);
   });
 
-  it('retries 408, 429 and 5xx unless the server says otherwise', () => {
-    expect([400, 404, 408, 409, 429, 500, 503].filter((s) => isRetryableResponse(s, {}))).toEqual([
-      408, 429, 500, 503,
+  it('retries 408, 429 and 5xx but not 501, unless the server says otherwise', () => {
+    expect([400, 404, 408, 409, 429, 500, 501, 502, 503].filter((s) => isRetryableResponse(s, {}))).toEqual([
+      408, 429, 500, 502, 503,
     ]);
     expect(isRetryableResponse(503, { 'x-should-retry': 'false' })).toBe(false);
     expect(isRetryableResponse(400, { 'x-should-retry': 'true' })).toBe(true);

@@ -25,13 +25,14 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
  * Whether a response with `status` may be retried: 408 (request timeout), 429 (rate limited) and every
- * 5xx. A server can override the decision with `x-should-retry: true|false`.
+ * 5xx except 501, which says the server does not implement the operation at all — asking again cannot
+ * change that. A server can override the decision with `x-should-retry: true|false`.
  */
 export function isRetryableResponse(status: number, headers: Readonly<Record<string, string>>): boolean {
   const override = headers['x-should-retry'];
   if (override === 'true') return true;
   if (override === 'false') return false;
-  return status === 408 || status === 429 || status >= 500;
+  return status === 408 || status === 429 || (status >= 500 && status !== 501);
 }
 
 /**

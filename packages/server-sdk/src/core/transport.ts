@@ -4,9 +4,11 @@
  * here but in the request executor, which calls `send` once per attempt.
  */
 import { Agent, type Dispatcher, request } from 'undici';
+import { bufferedExchange, ExchangeAbortedError, flattenHeaders } from './buffered-exchange.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
+  type APIError,
   APIUserAbortError,
   type ResponseHeaders,
 } from './errors.js';
@@ -28,7 +30,8 @@ export interface TransportOptions {
 /** One attempt to send. */
 export interface HttpRequest {
   method: string;
-  url: URL;
+  /** The absolute URL. */
+  url: string;
   headers: Record<string, string>;
   body?: string | undefined;
   /** This attempt's deadline, in milliseconds. */
@@ -77,10 +80,39 @@ export class Transport {
    * response arrives; HTTP error statuses are returned, not thrown.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const description = { method: req.method, url: req.url.toString() };
-    if (req.signal?.aborted)
-      throw new APIUserAbortError(undefined, { request: description, cause: req.signal.reason });
+    if (req.signal?.aborted) {
+      throw new APIUserAbortError(undefined, {
+        request: { method: req.method, url: req.url },
+        cause: req.signal.reason,
+      });
+    }
+    if (req.stream) return this.#sendStreaming(req);
+    try {
+      const response = await bufferedExchange({
+        dispatcher: this.#dispatcher,
+        url: req.url,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: parseBody(response.text, response.headers['content-type']),
+      };
+    } catch (error) {
+      const cause = error instanceof ExchangeAbortedError ? error.abortCause : undefined;
+      throw connectionError(req, error, cause === 'user', cause === 'deadline');
+    }
+  }
 
+  /**
+   * The streamed variant: `undici.request()`, whose body is a `Readable`. The deadline covers only the
+   * wait for the response headers, and the caller's signal keeps working while the body is read.
+   */
+  async #sendStreaming(req: HttpRequest): Promise<HttpResponse> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
     const onUserAbort = (): void => deadline.abort();
@@ -95,7 +127,7 @@ export class Transport {
         dispatcher: this.#dispatcher,
       });
       const headers = flattenHeaders(response.headers);
-      if (req.stream && response.statusCode < 400) {
+      if (response.statusCode < 400) {
         clearTimeout(timer);
         const detach = (): void => req.signal?.removeEventListener('abort', onUserAbort);
         response.body.once('close', detach);
@@ -105,17 +137,7 @@ export class Transport {
       const text = await response.body.text();
       return { status: response.statusCode, headers, body: parseBody(text, headers['content-type']) };
     } catch (error) {
-      if (req.signal?.aborted) {
-        throw new APIUserAbortError(undefined, { request: description, cause: req.signal.reason });
-      }
-      if (deadline.signal.aborted || isUndiciTimeout(error)) {
-        throw new APIConnectionTimeoutError(`Request timed out after ${req.timeoutMs} ms`, {
-          request: description,
-          cause: error,
-        });
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new APIConnectionError(`Connection error: ${reason}`, { request: description, cause: error });
+      throw connectionError(req, error, req.signal?.aborted === true, deadline.signal.aborted);
     } finally {
       clearTimeout(timer);
       if (!keepUserAbort) req.signal?.removeEventListener('abort', onUserAbort);
@@ -139,12 +161,24 @@ function isUndiciTimeout(error: unknown): boolean {
   return typeof code === 'string' && UNDICI_TIMEOUT_CODES.has(code);
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+/** The SDK error for an attempt that got no (complete) response. */
+function connectionError(
+  req: HttpRequest,
+  error: unknown,
+  userAborted: boolean,
+  deadlinePassed: boolean,
+): APIError {
+  const description = { method: req.method, url: req.url };
+  if (userAborted)
+    return new APIUserAbortError(undefined, { request: description, cause: req.signal?.reason });
+  if (deadlinePassed || isUndiciTimeout(error)) {
+    return new APIConnectionTimeoutError(`Request timed out after ${req.timeoutMs} ms`, {
+      request: description,
+      cause: error,
+    });
   }
-  return out;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new APIConnectionError(`Connection error: ${reason}`, { request: description, cause: error });
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

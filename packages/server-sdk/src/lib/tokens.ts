@@ -5,12 +5,15 @@
  * 2. **Legacy JWT (HS256)**, signed with the API secret (API key and secret).
  * 3. **Legacy `T1==` token**, an HMAC-SHA1-signed query string (API key and secret).
  *
- * The claims match those of the official SDKs, so servers and clients read them the same way.
+ * The claims match those of the official SDKs, so servers and clients read them the same way. JWTs are
+ * signed with `node:crypto` directly (see `core/jwt.ts` for why, and for how the output is checked
+ * against `jose`).
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../core/errors.js';
-import { type JwtClaims, nowSeconds, signJwt, signJwtSync } from '../core/jwt.js';
+import { type JwtClaims, nowSeconds, signJwt } from '../core/jwt.js';
 import type { HmacSigningKey, RsaSigningKey } from '../core/keys.js';
+import { randomHex } from '../core/random.js';
 import { assertSessionIdShape, decodeSessionId } from './session-id.js';
 import { type ClientTokenOptions, type ResolvedTokenOptions, resolveTokenOptions } from './token-options.js';
 
@@ -36,21 +39,20 @@ export class ClientTokenMinter {
   }
 
   /**
-   * Mints a token for `sessionId` (signing with `jose`). Throws {@link InvalidArgumentError} for an
-   * invalid option, or — with an API key — a session of another project.
+   * Mints a token for `sessionId`; the promise rejects with {@link InvalidArgumentError} for an invalid
+   * option, or — with an API key — a session of another project.
    */
   async generate(sessionId: string, options?: ClientTokenOptions): Promise<string> {
-    const prepared = this.#prepare(sessionId, options);
-    return prepared.kind === 'T1' ? prepared.token : signJwt(prepared.claims, prepared.key);
+    return this.generateSync(sessionId, options);
   }
 
   /**
-   * Mints the same token as {@link generate}, synchronously (signing with `node:crypto`), for code
+   * Mints the same token as {@link generate}, synchronously (throwing instead of rejecting), for code
    * written against the synchronous token methods of the official SDKs.
    */
   generateSync(sessionId: string, options?: ClientTokenOptions): string {
     const prepared = this.#prepare(sessionId, options);
-    return prepared.kind === 'T1' ? prepared.token : signJwtSync(prepared.claims, prepared.key);
+    return prepared.kind === 'T1' ? prepared.token : signJwt(prepared.claims, prepared.key);
   }
 
   #prepare(sessionId: string, options: ClientTokenOptions | undefined): PreparedToken {
@@ -148,10 +150,11 @@ function t1Token(
   if (token.layoutClassList !== '') fields.push(['initial_layout_class_list', token.layoutClassList]);
   // Percent-encoding as Node's querystring does (spaces as %20, not "+"), like the official SDKs.
   const dataString = fields.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
-  const signature = createHmac('sha1', secret.raw).update(dataString).digest('hex');
+  const signature = createHmac('sha1', secret.keyObject).update(dataString).digest('hex');
   return `T1==${Buffer.from(`partner_id=${apiKey}&sig=${signature}:${dataString}`).toString('base64')}`;
 }
 
+/** 16 random hex characters, as the official SDKs' nonces. */
 function nonce(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
