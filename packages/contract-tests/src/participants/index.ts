@@ -1,0 +1,3 @@
+/** Headless participants that join sessions over the OpenTok.js signaling protocol. */
+export * from './participant.js';
+export { type JoinOptions, joinSession, PARTICIPANT_CLIENT_VERSION } from './rumor-participant.js';
