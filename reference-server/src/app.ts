@@ -20,6 +20,7 @@ import { Lifecycle } from './http/lifecycle.js';
 import { ServerMetrics } from './http/metrics.js';
 import { TokenBucketLimiter } from './http/rate-limit.js';
 import { registerSpecRoutes } from './http/router.js';
+import { archiveStorageResource } from './http/routes/archive-storage.js';
 import { callbacksResource } from './http/routes/callbacks.js';
 import { operationsResource } from './http/routes/operations.js';
 import { projectsResource } from './http/routes/projects.js';
@@ -27,8 +28,12 @@ import { sessionsResource } from './http/routes/sessions.js';
 import { loadSpec, type OpenApiDocument } from './http/spec/document.js';
 import { listOperations } from './http/spec/operations.js';
 import { SpecValidators } from './http/spec/validators.js';
+import { type PlaygroundOptions, registerPlayground } from './playground/index.js';
+import type { ArchiveStorageClientOptions } from './projects/archive-storage/target.js';
 import type { AccountCredentials } from './projects/credentials.js';
+import { ProjectChanges } from './projects/project-changes.js';
 import { ProjectEvents } from './projects/project-events.js';
+import { SecretBox } from './projects/secret-box.js';
 import { installRealtime } from './realtime/install.js';
 import type { RealtimeOptions } from './realtime/realtime.js';
 import type { Store } from './store/types.js';
@@ -59,8 +64,20 @@ export interface AppOptions {
    * and stops it when it closes.
    */
   dispatcher?: WebhookDispatcher;
+  /**
+   * Seals secrets stored in the database (archive storage credentials). `startServer` passes the key
+   * kept in the data directory; the default is a random key that lives as long as the process.
+   */
+  secrets?: SecretBox;
+  /** How archive uploads and the storage test write reach S3 and Azure (fetch, timeout; tests override). */
+  archiveStorageClient?: ArchiveStorageClientOptions;
   /** The realtime layer (signaling gateway): ICE servers, gateway limits, the SFU bridge. */
   realtime?: Omit<RealtimeOptions, 'store' | 'logger' | 'now'>;
+  /**
+   * The development playground at `/playground` (a page and a token endpoint with no credentials); null
+   * leaves it out. Default null: `startServer` turns it on unless `--playground off`.
+   */
+  playground?: PlaygroundOptions | null;
 }
 
 declare module 'fastify' {
@@ -74,6 +91,7 @@ declare module 'fastify' {
 export const CORE_RESOURCES: readonly ResourceModule[] = [
   sessionsResource,
   projectsResource,
+  archiveStorageResource,
   callbacksResource,
   operationsResource,
 ];
@@ -115,10 +133,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const dispatcher = options.dispatcher ?? new WebhookDispatcher({ store, logger: app.log, now });
   const events = new ProjectEvents({ store, dispatcher, logger: app.log });
-  const services: AppServices = { store, account: options.account, metrics, now, lifecycle, events };
+  const projectChanges = new ProjectChanges();
+  // A failing subscriber must not fail the request that changed the project; it is logged instead.
+  projectChanges.on('listenerError', (error, event) => {
+    app.log.error({ err: error, event }, 'A project-change listener failed');
+  });
+  const services: AppServices = {
+    store,
+    account: options.account,
+    metrics,
+    now,
+    lifecycle,
+    events,
+    projectChanges,
+    secrets: options.secrets ?? SecretBox.ephemeral(),
+    archiveStorageClient: { now, ...options.archiveStorageClient },
+  };
   app.decorate('parley', services);
   app.decorateRequest('parley', null);
   const realtimeResources = installRealtime(app, { store, events, now, options: options.realtime });
+  // The live gauges of /metrics count what the realtime layer holds, read at scrape time.
+  metrics.setLiveCountSource(() => {
+    let sessions = 0;
+    let connections = 0;
+    let streams = 0;
+    for (const session of app.realtime.registry.sessions) {
+      const open = session.connections.length;
+      if (open > 0) sessions++;
+      connections += open;
+      streams += session.streams.length;
+    }
+    return { sessions, connections, streams };
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
@@ -133,6 +179,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.header('connection', 'close');
       throw new ApiError('NOT_READY', 'The server is shutting down; retry against another instance');
     }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // While draining, a finished request must not keep its connection alive: the drain waits for every
+    // open connection, so an idle keep-alive socket would hold the shutdown until its timeout.
+    if (lifecycle.phase === 'draining') reply.header('connection', 'close');
+    return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -157,5 +209,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limiter: rateLimit && rateLimit.ratePerSecond > 0 ? new TokenBucketLimiter({ ...rateLimit, now }) : null,
     idempotency: new IdempotencyGuard(store, now),
   });
+  if (options.playground) await registerPlayground(app, { rateLimit, now, ...options.playground });
   return app;
 }

@@ -219,6 +219,13 @@ export const ERRORS = {
     'The server is starting up or shutting down and does not accept requests at the moment.',
     'Retry after a short delay, or against another instance.',
   ),
+  // Project settings.
+  ARCHIVE_STORAGE_TEST_FAILED: define(
+    40065,
+    'Could not write a test object to the archive storage target',
+    'Before saving an archive upload target, the server writes a small test object (`<apiKey>/parley-storage-test.txt`) to it; the target refused it or could not be reached. The message names the bucket or container and the reason (the provider’s error code such as `AccessDenied` or `AuthenticationFailed`, an HTTP status, or the network error).',
+    'Check the credentials, that the bucket or container exists, that the credentials may write objects to it, and for S3-compatible providers the `endpoint`.',
+  ),
   // Live-session operations (signals, connections, streams, moderation).
   INVALID_SIGNAL: define(
     40012,

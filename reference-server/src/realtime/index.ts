@@ -8,6 +8,8 @@ export { SIGNALING_ERRORS, SignalingError, type SignalingErrorName } from './err
 export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits, SignalingGateway } from './gateway/gateway.js';
 export { SIGNALING_PATH } from './gateway/paths.js';
 export type { RealtimeLogger } from './logger.js';
+export { RelayedMedia } from './media/relayed.js';
+export { RoutedMedia } from './media/routed.js';
 export type { JsepMessage, MediaBridge } from './media/types.js';
 export { createRealtime, type Realtime, type RealtimeOptions } from './realtime.js';
 export type { LiveSessionEvents, MuteState } from './session/events.js';

@@ -12,6 +12,7 @@ import { liveSignalsResource } from '../http/routes/live-signals.js';
 import { liveStreamsResource } from '../http/routes/live-streams.js';
 import { clientProtocolResource, registerClientCors } from '../http/routes/session-info.js';
 import type { ProjectEvents } from '../projects/project-events.js';
+import { createSfuEngine } from '../sfu/index.js';
 import type { Store } from '../store/types.js';
 import { createRealtime, type Realtime, type RealtimeOptions } from './realtime.js';
 import { monitorSessions } from './session-monitor.js';
@@ -28,14 +29,21 @@ export interface InstallRealtimeOptions {
   store: Store;
   events: ProjectEvents;
   now: () => number;
-  /** ICE servers, gateway limits, the SFU bridge; see {@link RealtimeOptions}. */
+  /**
+   * ICE servers, gateway limits, the SFU engine; see {@link RealtimeOptions}. Without `sfu` (and without
+   * `routedMedia`) a werift engine on 127.0.0.1 is created and closed with the app.
+   */
   options?: Omit<RealtimeOptions, 'store' | 'logger' | 'now'>;
 }
 
 /** Installs the realtime layer; call before the spec routes are registered and pass on the resources. */
 export function installRealtime(app: FastifyInstance, install: InstallRealtimeOptions): ResourceModule[] {
+  const options = install.options ?? {};
+  const ownSfu =
+    options.sfu === undefined && options.routedMedia === undefined ? createSfuEngine() : undefined;
   const realtime = createRealtime({
-    ...install.options,
+    ...options,
+    sfu: options.sfu ?? ownSfu,
     store: install.store,
     logger: app.log,
     now: install.now,
@@ -52,6 +60,7 @@ export function installRealtime(app: FastifyInstance, install: InstallRealtimeOp
   app.addHook('preClose', async () => {
     await realtime.close();
     stopMonitor();
+    ownSfu?.close();
   });
   return [
     clientProtocolResource(realtime),

@@ -4,19 +4,20 @@
  *
  * @example
  * ```ts
- * const realtime = createRealtime({ store, logger: app.log, routedMedia: (s) => new RoutedMedia(s, engine) });
+ * const realtime = createRealtime({ store, logger: app.log, sfu: createSfuEngine({ listenIps: ['127.0.0.1'] }) });
  * realtime.attach(app.server);
  * // …
  * await realtime.close();
  * ```
  */
 import type { Server } from 'node:http';
-import type { IceServer } from '../sfu/types.js';
+import type { IceServer, SfuEngine } from '../sfu/types.js';
 import type { Store } from '../store/types.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits, SignalingGateway } from './gateway/gateway.js';
 import type { HandlerDeps } from './handlers/context.js';
 import { type RealtimeLogger, silentLogger } from './logger.js';
 import { RelayedMedia } from './media/relayed.js';
+import { RoutedMedia } from './media/routed.js';
 import type { MediaBridge } from './media/types.js';
 import { UnavailableMedia } from './media/unavailable.js';
 import type { LiveSession } from './session/live-session.js';
@@ -27,15 +28,20 @@ export interface RealtimeOptions {
   store: Store;
   /** Default: silent. */
   logger?: RealtimeLogger;
-  /** STUN/TURN servers handed to clients in session info and with every peer connection. Default `[]`. */
+  /**
+   * STUN/TURN servers handed to clients in session info and with every peer connection. Default: the SFU
+   * engine's `iceServers`, else `[]`.
+   */
   iceServers?: readonly IceServer[];
+  /** The SFU engine that carries routed sessions' media. Its owner closes it. */
+  sfu?: SfuEngine;
   /** Gateway limits and timers; see {@link DEFAULT_GATEWAY_LIMITS}. */
   limits?: Partial<GatewayLimits>;
   /** The most connections one session accepts. Default 3000. */
   maxConnectionsPerSession?: number;
   /**
-   * Builds the media bridge of a routed session (the SFU). Without it, publishing in a routed session is
-   * refused with status 503, since no server could carry its media.
+   * Builds the media bridge of a routed session; overrides `sfu` (tests pass fakes). Without either,
+   * publishing in a routed session is refused with status 503, since no server could carry its media.
    */
   routedMedia?: (session: LiveSession) => MediaBridge;
   /** The clock (ms since the epoch). Default `Date.now`. */
@@ -58,13 +64,15 @@ export interface Realtime {
 export function createRealtime(options: RealtimeOptions): Realtime {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-  const iceServers = [...(options.iceServers ?? [])];
+  const iceServers = [...(options.iceServers ?? options.sfu?.iceServers ?? [])];
+  const sfu = options.sfu;
   const registry = new LiveSessionRegistry({
     maxConnectionsPerSession: options.maxConnectionsPerSession,
     now,
     createMedia: (session) => {
       if (session.mediaMode === 'relayed') return new RelayedMedia(session);
       if (options.routedMedia) return options.routedMedia(session);
+      if (sfu) return new RoutedMedia(session, sfu, logger);
       return new UnavailableMedia();
     },
   });

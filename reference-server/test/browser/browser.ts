@@ -88,6 +88,11 @@ export async function launchTestBrowser(): Promise<TestBrowser> {
         '--use-fake-ui-for-media-stream',
         '--allow-loopback-in-peer-connection',
         '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+        // Several participant pages share one browser; background pages must not have their timers
+        // throttled (OpenTok.js paces offers and candidate waits with timers).
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
       ],
     });
   } catch (error) {

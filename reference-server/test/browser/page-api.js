@@ -39,7 +39,11 @@
             value: e.newValue,
           }),
         signal: (e) =>
-          record('signal', { signalType: e.type.replace(/^signal:?/, ''), data: e.data, from: e.from ? e.from.connectionId : null }),
+          record('signal', {
+            signalType: e.type.replace(/^signal:?/, ''),
+            data: e.data,
+            from: e.from ? e.from.connectionId : null,
+          }),
         muteForced: (e) => record('sessionMuteForced', { active: e.active }),
         archiveStarted: (e) => record('archiveStarted', { id: e.id }),
         archiveStopped: (e) => record('archiveStopped', { id: e.id }),
@@ -63,12 +67,19 @@
       };
     },
     publish(name) {
-      const publisher = OT.initPublisher(box(), { name, width: 320, height: 240, insertMode: 'append' });
+      const publisher = OT.initPublisher(box(), {
+        name,
+        width: 160,
+        height: 120,
+        insertMode: 'append',
+        // Small and slow: several publishers share two CPU cores in CI.
+        resolution: '320x180',
+        frameRate: 7,
+      });
       publisher.on({
         streamDestroyed: (e) =>
           record('publisherStreamDestroyed', { streamId: e.stream.streamId, reason: e.reason }),
-        muteForced: () =>
-          record('publisherMuteForced', { streamId: publisher.stream && publisher.stream.streamId }),
+        muteForced: () => record('publisherMuteForced', { streamId: publisher.stream?.streamId }),
       });
       return new Promise((resolve, reject) =>
         session.publish(publisher, (error) => {

@@ -2151,8 +2151,8 @@ export interface components {
         /**
          * @description A predefined layout of the composed video:
          *     `bestFit` (a grid of up to 16 tiles), `pip` (picture in picture: the first stream full frame and the
-         *     second small in a corner), `verticalPresentation` (the focus stream on the left, the others stacked on
-         *     the right), `horizontalPresentation` (the focus stream on top, the others in a row below), or `custom`
+         *     second small in a corner), `verticalPresentation` (the focus stream on the right, the others stacked in a
+         *     column on the left), `horizontalPresentation` (the focus stream on top, the others in a row below), or `custom`
          *     (a CSS `stylesheet` positions the streams by their layout classes).
          * @example bestFit
          * @enum {string}

@@ -51,7 +51,7 @@ describe('connection create', () => {
     expect(own.content).toMatchObject({ id: alice.connectionId, data: 'name=Alice' });
 
     const bob = await fixture.join(sessionId, 'subscriber', { data: 'name=Bob' });
-    expect((bob.reply.body?.connection as { id: string }[]).map((c) => c.id)).toEqual([
+    expect(((bob.reply.body?.connection ?? []) as { id: string }[]).map((c) => c.id)).toEqual([
       alice.connectionId,
       bob.connectionId,
     ]);
@@ -145,6 +145,27 @@ describe('connection create', () => {
     });
     expect((await client.status('bad-json')).status).toBe(400);
     await client.goodbye();
+  });
+
+  it('tells clients about archives: in the session state and as created/updated messages', async () => {
+    const session = await fixture.createSession('routed');
+    const alice = await fixture.join(session);
+    const live = fixture.realtime.registry.get(session);
+    live?.setArchive({ id: 'arch-1', name: 'Weekly', status: 'started' });
+    const started = await alice.client.message(
+      (m) => m.uri.endsWith('/archive/arch-1') && m.method === 'created',
+    );
+    expect(started.content).toEqual({ id: 'arch-1', name: 'Weekly', status: 'started' });
+    const bob = await fixture.join(session);
+    expect(bob.reply.body?.archive).toEqual([{ id: 'arch-1', name: 'Weekly', status: 'started' }]);
+    live?.setArchive({ id: 'arch-1', name: 'Weekly', status: 'stopped' });
+    const stopped = await bob.client.message(
+      (m) => m.uri.endsWith('/archive/arch-1') && m.method === 'updated',
+    );
+    expect(stopped.content).toMatchObject({ status: 'stopped' });
+    expect(live?.archives).toEqual([]);
+    await alice.client.goodbye();
+    await bob.client.goodbye();
   });
 
   it('reports session start and end through the registry', async () => {

@@ -77,7 +77,7 @@ export function deleteConnection({ session, connection, uri }: BoundRequestConte
   }
   requirePermission(connection, 'forcedisconnect', 'force a client to disconnect');
   const target = targetId === undefined ? undefined : session.connection(targetId);
-  if (!target || target.state !== 'connected') {
+  if (target?.state !== 'connected') {
     throw new SignalingError('NOT_FOUND', `Connection ${targetId} is not connected to the session`);
   }
   return { after: () => session.removeConnection(target.id, 'forceDisconnected') };

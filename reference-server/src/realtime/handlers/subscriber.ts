@@ -37,7 +37,11 @@ export function deleteSubscriber({ session, connection, uri }: BoundRequestConte
   return {};
 }
 
-/** `update …/subscriber/{subId}[/channel/{ch}]`: subscriber preferences, checked for ownership and acknowledged. */
+/**
+ * `update …/subscriber/{subId}[/channel/{ch}]`: subscriber preferences, checked for ownership. Turning the
+ * audio or video channel off or on (`subscribeToAudio`/`subscribeToVideo`) stops or resumes forwarding in
+ * routed sessions; other preferences are acknowledged.
+ */
 export function updateSubscriber({
   session,
   connection,
@@ -50,6 +54,12 @@ export function updateSubscriber({
   if (!subscriber) throw new SignalingError('NOT_FOUND', `Subscriber ${uri.params.subscriber} was not found`);
   if (subscriber.connectionId !== connection.id) {
     throw new SignalingError('PERMISSION_DENIED', "A client may not change another client's subscription");
+  }
+  const channel = uri.params.channel;
+  const kind = channel === 'audio1' ? 'audio' : channel === 'video1' ? 'video' : null;
+  if (kind && typeof message.content.active === 'boolean') {
+    session.media.subscriberChannelChanged(stream, subscriber, kind, message.content.active);
+    return {};
   }
   deps.logger.debug({ subscriberId: subscriber.id, content: message.content }, 'subscriber preference');
   return {};

@@ -46,6 +46,10 @@ export class RelayedMedia implements MediaBridge {
     });
   }
 
+  subscriberChannelChanged(): void {
+    // Peer to peer: the subscriber's own browser stops rendering the track; the server carries no media.
+  }
+
   jsep({ method, from, stream, subscriber, content }: JsepMessage): void {
     if (!subscriber) {
       throw new SignalingError('BAD_REQUEST', 'A relayed session has no media server to negotiate with');

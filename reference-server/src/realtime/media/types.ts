@@ -33,6 +33,16 @@ export interface MediaBridge {
   subscriberCreated(stream: LiveStream, subscriber: LiveSubscriber): void;
   /** A subscription ended; release its media and tell whoever must know. */
   subscriberRemoved(stream: LiveStream, subscriber: LiveSubscriber): void;
+  /**
+   * A subscriber turned one of its channels on or off (`subscribeToAudio`/`subscribeToVideo`): a routed
+   * session stops or resumes forwarding that track to it.
+   */
+  subscriberChannelChanged(
+    stream: LiveStream,
+    subscriber: LiveSubscriber,
+    kind: 'audio' | 'video',
+    active: boolean,
+  ): void;
   /** Handles an offer, answer or candidate. Throws a `SignalingError` for one that does not belong. */
   jsep(message: JsepMessage): void | Promise<void>;
   /** Releases everything. Idempotent. */

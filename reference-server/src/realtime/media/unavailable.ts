@@ -12,6 +12,7 @@ export class UnavailableMedia implements MediaBridge {
   streamRemoved(): void {}
   subscriberCreated(): void {}
   subscriberRemoved(): void {}
+  subscriberChannelChanged(): void {}
   jsep(): void {
     throw new SignalingError('MEDIA_UNAVAILABLE');
   }

@@ -8,7 +8,7 @@ import { buildRaptorUri, type RaptorKey } from '@parley/protocol';
 import { SignalingError } from '../errors.js';
 import type { MediaBridge } from '../media/types.js';
 import type { LiveSessionEvents, MuteState } from './events.js';
-import { archiveHash, channelHash, connectionHash, streamHash } from './hashes.js';
+import { archiveHash, connectionHash, streamHash } from './hashes.js';
 import type {
   ConnectionEndReason,
   LiveArchive,
@@ -19,6 +19,18 @@ import type {
   OutboundMessage,
   StreamEndReason,
 } from './types.js';
+
+/** The channel attributes a publisher may change and OpenTok.js reads in `updated` messages. */
+const CHANNEL_UPDATE_KEYS = [
+  'active',
+  'width',
+  'height',
+  'orientation',
+  'frameRate',
+  'fitMode',
+  'source',
+  'disableWarning',
+] as const;
 
 /** The project a live session belongs to. */
 export interface SessionProject {
@@ -270,18 +282,26 @@ export class LiveSession {
     return true;
   }
 
-  /** Applies a channel update from the publisher and broadcasts `updated` for the channel. */
+  /**
+   * Applies a channel update from the publisher and broadcasts `updated` with the attributes it changed.
+   * Only the attributes OpenTok.js knows are sent: it drops a whole update at the first key it does not know.
+   */
   updateChannel(stream: LiveStream, channelId: string, attributes: Record<string, unknown>): void {
     const channel = stream.channels.get(channelId);
     if (!channel) throw new SignalingError('NOT_FOUND', `Stream ${stream.id} has no channel ${channelId}`);
-    const { active, id: _id, type: _type, ...rest } = attributes;
-    if (typeof active === 'boolean') channel.active = active;
-    Object.assign(channel.attributes, rest);
-    if (!stream.announced) return;
+    const changed: Record<string, unknown> = {};
+    for (const key of CHANNEL_UPDATE_KEYS) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      changed[key] = value;
+      if (key === 'active') channel.active = value === true;
+      else channel.attributes[key] = value;
+    }
+    if (!stream.announced || Object.keys(changed).length === 0) return;
     this.#broadcast({
       method: 'updated',
       uri: this.uri(['stream', stream.id], ['channel', channelId]),
-      content: channelHash(channel),
+      content: changed,
     });
     this.#events.emit('streamUpdated', this, stream);
   }
@@ -336,7 +356,7 @@ export class LiveSession {
     const message: OutboundMessage = { method: 'signal', uri, content: { type, data }, from: from?.id ?? '' };
     if (to) {
       const target = this.#connections.get(to);
-      if (!target || target.state !== 'connected') return false;
+      if (target?.state !== 'connected') return false;
       target.endpoint.send(message);
       return true;
     }
@@ -398,7 +418,7 @@ export class LiveSession {
   /** Sends a message to one connected client; returns false when it is not connected. */
   sendTo(connectionId: string, message: OutboundMessage): boolean {
     const target = this.#connections.get(connectionId);
-    if (!target || target.state !== 'connected') return false;
+    if (target?.state !== 'connected') return false;
     target.endpoint.send(message);
     return true;
   }

@@ -1,0 +1,254 @@
+import { TypedEmitter } from '@parley/events';
+import { describe, expect, it } from 'vitest';
+import type {
+  IceCandidate,
+  Producer,
+  PublisherTransport,
+  PublisherTransportEvents,
+  Router,
+  SfuEngine,
+  SubscriberTransport,
+  SubscriberTransportEvents,
+  TransportConnectionState,
+} from '../../sfu/types.js';
+import { silentLogger } from '../logger.js';
+import { LiveSessionRegistry } from '../session/registry.js';
+import type { ClientEndpoint, LiveConnection, LiveStream, OutboundMessage } from '../session/types.js';
+import { RoutedMedia } from './routed.js';
+
+/** A fake transport recording what the bridge asks of it. */
+class FakeTransport<E extends PublisherTransportEvents | SubscriberTransportEvents> extends TypedEmitter<E> {
+  readonly id = `t-${Math.random()}`;
+  readonly calls: string[] = [];
+  readonly candidates: (IceCandidate | null)[] = [];
+  connectionState: TransportConnectionState = 'new';
+  closed = false;
+  producers: readonly Producer[] = [];
+  consumers: { kind: string; paused: boolean; pause(): void; resume(): void }[] = [];
+  constructor(
+    readonly kind: 'publisher' | 'subscriber',
+    readonly streamId: string,
+    readonly subscriberId = '',
+  ) {
+    super();
+  }
+  async addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
+    this.candidates.push(candidate);
+  }
+  async handleOffer(sdp: string): Promise<string> {
+    this.calls.push(`offer:${sdp}`);
+    return `answer-to:${sdp}`;
+  }
+  async createOffer(options?: { iceRestart?: boolean }): Promise<string> {
+    this.calls.push(`createOffer:${options?.iceRestart ?? false}`);
+    return 'server-offer';
+  }
+  async handleAnswer(sdp: string): Promise<void> {
+    this.calls.push(`answer:${sdp}`);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  setState(state: TransportConnectionState): void {
+    this.connectionState = state;
+    (this as unknown as TypedEmitter<PublisherTransportEvents>).emit('connectionstatechange', state);
+  }
+}
+
+function fakeEngine() {
+  const publishers: FakeTransport<PublisherTransportEvents>[] = [];
+  const subscribers: FakeTransport<SubscriberTransportEvents>[] = [];
+  let routerClosed = false;
+  const router = {
+    id: 'r1',
+    sessionId: 's1',
+    get closed() {
+      return routerClosed;
+    },
+    async createPublisherTransport({ streamId }: { streamId: string }) {
+      const t = new FakeTransport<PublisherTransportEvents>('publisher', streamId);
+      publishers.push(t);
+      return t as unknown as PublisherTransport;
+    },
+    async createSubscriberTransport({ streamId, subscriberId }: { streamId: string; subscriberId: string }) {
+      const t = new FakeTransport<SubscriberTransportEvents>('subscriber', streamId, subscriberId);
+      subscribers.push(t);
+      return t as unknown as SubscriberTransport;
+    },
+    close() {
+      routerClosed = true;
+    },
+  } as unknown as Router;
+  const engine = {
+    name: 'fake',
+    iceServers: [],
+    closed: false,
+    getRouter: () => undefined,
+    createRouter: async () => router,
+    close() {},
+  } as unknown as SfuEngine;
+  return { engine, publishers, subscribers, routerClosed: () => routerClosed };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup() {
+  const fake = fakeEngine();
+  const registry = new LiveSessionRegistry({
+    createMedia: (s) => new RoutedMedia(s, fake.engine, silentLogger),
+  });
+  const session = registry.open({
+    sessionId: 's1',
+    project: { applicationId: 'app', apiKey: '123' },
+    mediaMode: 'routed',
+    e2ee: false,
+  });
+  const inbox = new Map<string, OutboundMessage[]>();
+  const connect = (id: string): LiveConnection => {
+    const messages: OutboundMessage[] = [];
+    inbox.set(id, messages);
+    const endpoint: ClientEndpoint = { send: (m) => messages.push(m), close() {} };
+    const connection: LiveConnection = {
+      id,
+      sessionId: 's1',
+      role: 'publisher',
+      permissions: ['publish', 'subscribe'],
+      data: '',
+      initialLayoutClassList: [],
+      creationTime: 0,
+      connectionEventsSuppressed: false,
+      userAgent: '',
+      state: 'connecting',
+      endpoint,
+    };
+    session.addConnection(connection);
+    return connection;
+  };
+  return { fake, session, inbox, connect };
+}
+
+function newStream(id: string, connectionId: string): LiveStream {
+  return {
+    id,
+    connectionId,
+    name: '',
+    creationTime: 0,
+    channels: new Map(),
+    customProperties: {},
+    publisherAudioFallbackEnabled: false,
+    subscriberAudioFallbackEnabled: false,
+    sourceStreamId: 'MANTIS',
+    layoutClassList: [],
+    announced: false,
+    subscribers: new Map(),
+  };
+}
+
+describe('RoutedMedia', () => {
+  it('asks the publisher for an offer, answers it and announces the stream once media connects', async () => {
+    const { fake, session, inbox, connect } = setup();
+    const alice = connect('alice');
+    const bob = connect('bob');
+    const stream = newStream('st', alice.id);
+    session.addStream(stream);
+    session.media.streamCreated(stream, alice);
+    await tick();
+    const ask = inbox.get('alice')?.find((m) => m.method === 'generateoffer');
+    expect(ask).toMatchObject({
+      uri: '/v2/partner/123/session/s1/stream/st',
+      content: { sourceStreamId: 'MANTIS' },
+    });
+
+    // Candidates may come first; the engine buffers them until the SDP.
+    await session.media.jsep({
+      method: 'candidate',
+      from: alice,
+      stream,
+      subscriber: null,
+      content: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
+    await session.media.jsep({
+      method: 'offer',
+      from: alice,
+      stream,
+      subscriber: null,
+      content: { type: 'offer', sdp: 'v=0\r\na=sendrecv\r\n' },
+    });
+    const transport = fake.publishers[0];
+    expect(transport?.candidates[0]).toMatchObject({ sdpMid: '0', sdpMLineIndex: 0 });
+    // OpenTok.js offers sendrecv; the engine is told the leg is send-only.
+    expect(transport?.calls).toEqual(['offer:v=0\r\na=sendonly\r\n']);
+    const answer = inbox.get('alice')?.find((m) => m.method === 'answer');
+    expect(answer?.content).toEqual({
+      type: 'answer',
+      sdp: 'answer-to:v=0\r\na=sendonly\r\n',
+      sourceStreamId: 'MANTIS',
+    });
+    expect(inbox.get('bob')?.some((m) => m.method === 'created' && m.uri.endsWith('/stream/st'))).toBe(false);
+
+    transport?.setState('connected');
+    expect(inbox.get('bob')?.some((m) => m.method === 'created' && m.uri.endsWith('/stream/st'))).toBe(true);
+    expect(stream.announced).toBe(true);
+    expect(bob.state).toBe('connected');
+  });
+
+  it('offers to a subscriber, applies its answer, answers its ICE-restart offer and closes its transport', async () => {
+    const { fake, session, inbox, connect } = setup();
+    const alice = connect('alice');
+    const bob = connect('bob');
+    const stream = newStream('st', alice.id);
+    session.addStream(stream);
+    session.media.streamCreated(stream, alice);
+    await tick();
+    fake.publishers[0]?.setState('connected');
+    const subscriber = { id: 'sub', streamId: 'st', connectionId: bob.id, creationTime: 0 };
+    session.addSubscriber(stream, subscriber);
+    session.media.subscriberCreated(stream, subscriber);
+    await tick();
+    await tick();
+    const offer = inbox.get('bob')?.find((m) => m.method === 'offer');
+    expect(offer).toMatchObject({
+      uri: '/v2/partner/123/session/s1/stream/st/subscriber/sub',
+      content: { type: 'offer', sdp: 'server-offer', sourceStreamId: 'MANTIS' },
+    });
+    await session.media.jsep({
+      method: 'answer',
+      from: bob,
+      stream,
+      subscriber,
+      content: { sdp: 'bob-answer' },
+    });
+    await session.media.jsep({ method: 'offer', from: bob, stream, subscriber, content: { sdp: 'restart' } });
+    const transport = fake.subscribers[0];
+    expect(transport?.calls).toEqual(['createOffer:false', 'answer:bob-answer', 'offer:restart']);
+    expect(inbox.get('bob')?.find((m) => m.method === 'answer')?.content).toMatchObject({
+      sdp: 'answer-to:restart',
+    });
+    // Nobody else negotiates bob's subscription.
+    await expect(
+      session.media.jsep({ method: 'answer', from: alice, stream, subscriber, content: { sdp: 'x' } }),
+    ).rejects.toMatchObject({ status: 403 });
+
+    session.removeSubscriber(stream, 'sub');
+    await tick();
+    expect(transport?.closed).toBe(true);
+    session.removeStream('st', 'clientDisconnected');
+    await tick();
+    expect(fake.publishers[0]?.closed).toBe(true);
+    session.close();
+    await tick();
+    expect(fake.routerClosed()).toBe(true);
+  });
+
+  it('refuses an SDP that is not a string', async () => {
+    const { session, connect } = setup();
+    const alice = connect('alice');
+    const stream = newStream('st', alice.id);
+    session.addStream(stream);
+    session.media.streamCreated(stream, alice);
+    await tick();
+    await expect(
+      session.media.jsep({ method: 'offer', from: alice, stream, subscriber: null, content: { sdp: 42 } }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The media bridge of routed sessions: every stream goes through the SFU. The server asks the publisher
+ * for an offer (`generateoffer` on the stream URI), answers it from the engine, and announces the stream
+ * once its transport is connected; for each subscriber the server offers from the engine and applies the
+ * subscriber's answer. Candidates are handed to the engine, which buffers those that arrive before the SDP;
+ * the engine's own candidates travel inline in its SDPs. A subscriber's own offer (an ICE restart after a
+ * reconnection) is answered.
+ */
+import type { PublisherTransport, Router, SfuEngine, SubscriberTransport } from '../../sfu/types.js';
+import { SignalingError } from '../errors.js';
+import type { RealtimeLogger } from '../logger.js';
+import type { LiveSession } from '../session/live-session.js';
+import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
+import type { JsepMessage, MediaBridge } from './types.js';
+
+/** The `sourceStreamId` of routed media. */
+const MANTIS = 'MANTIS';
+
+/** Routes one session's media through an SFU engine. */
+export class RoutedMedia implements MediaBridge {
+  readonly ready = true;
+  readonly #session: LiveSession;
+  readonly #engine: SfuEngine;
+  readonly #log: RealtimeLogger;
+  #router: Promise<Router> | null = null;
+  readonly #publishers = new Map<string, Promise<PublisherTransport>>();
+  readonly #subscribers = new Map<string, Promise<SubscriberTransport>>();
+  #closed = false;
+
+  constructor(session: LiveSession, engine: SfuEngine, logger: RealtimeLogger) {
+    this.#session = session;
+    this.#engine = engine;
+    this.#log = logger;
+  }
+
+  streamCreated(stream: LiveStream, publisher: LiveConnection): void {
+    const transport = this.#routerOf().then((router) =>
+      router.createPublisherTransport({ streamId: stream.id }),
+    );
+    this.#publishers.set(stream.id, transport);
+    transport.then(
+      (t) => {
+        if (this.#closed || !this.#session.stream(stream.id)) {
+          t.close();
+          return;
+        }
+        t.on('connectionstatechange', (state) => {
+          // The publish completes for the publisher, and starts for everyone else, once media can flow.
+          if (state === 'connected') this.#session.announceStream(stream.id);
+        });
+        this.#session.sendTo(publisher.id, {
+          method: 'generateoffer',
+          uri: this.#session.uri(['stream', stream.id]),
+          content: { simulcastEnabled: false, sourceStreamId: MANTIS },
+        });
+      },
+      (error: unknown) => this.#fail(stream, error, 'could not create the publisher transport'),
+    );
+  }
+
+  streamRemoved(stream: LiveStream): void {
+    const transport = this.#publishers.get(stream.id);
+    this.#publishers.delete(stream.id);
+    // Closing the publisher transport closes its producers and so every consumer of them.
+    void transport?.then(
+      (t) => t.close(),
+      () => undefined,
+    );
+    for (const subscriberId of stream.subscribers.keys()) this.#closeSubscriber(subscriberId);
+  }
+
+  subscriberCreated(stream: LiveStream, subscriber: LiveSubscriber): void {
+    const publisherTransport = this.#publishers.get(stream.id);
+    if (!publisherTransport) return;
+    const transport = Promise.all([this.#routerOf(), publisherTransport]).then(([router, pub]) =>
+      router.createSubscriberTransport({
+        streamId: stream.id,
+        subscriberId: subscriber.id,
+        producers: pub.producers,
+      }),
+    );
+    this.#subscribers.set(subscriber.id, transport);
+    transport
+      .then(async (t) => {
+        const sdp = await t.createOffer();
+        this.#session.sendTo(subscriber.connectionId, {
+          method: 'offer',
+          uri: this.#session.uri(['stream', stream.id], ['subscriber', subscriber.id]),
+          content: { type: 'offer', sdp, sourceStreamId: MANTIS },
+        });
+      })
+      .catch((error: unknown) => {
+        this.#log.error({ err: error, streamId: stream.id, subscriberId: subscriber.id }, 'subscribe failed');
+        this.#session.removeSubscriber(stream, subscriber.id);
+      });
+  }
+
+  subscriberRemoved(_stream: LiveStream, subscriber: LiveSubscriber): void {
+    this.#closeSubscriber(subscriber.id);
+  }
+
+  subscriberChannelChanged(
+    _stream: LiveStream,
+    subscriber: LiveSubscriber,
+    kind: 'audio' | 'video',
+    active: boolean,
+  ): void {
+    void this.#subscribers.get(subscriber.id)?.then(
+      (transport) => {
+        for (const consumer of transport.consumers) {
+          if (consumer.kind !== kind) continue;
+          if (active) consumer.resume();
+          else consumer.pause();
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  async jsep({ method, from, stream, subscriber, content }: JsepMessage): Promise<void> {
+    if (subscriber) {
+      if (from.id !== subscriber.connectionId) {
+        throw new SignalingError('PERMISSION_DENIED', 'Only the subscriber negotiates its subscription');
+      }
+      const transport = await this.#subscribers.get(subscriber.id);
+      if (!transport) throw new SignalingError('NOT_FOUND', `Subscriber ${subscriber.id} has no media`);
+      await this.#negotiate(
+        method,
+        content,
+        transport,
+        from,
+        this.#session.uri(['stream', stream.id], ['subscriber', subscriber.id]),
+      );
+      return;
+    }
+    const transport = await this.#publishers.get(stream.id);
+    if (!transport) throw new SignalingError('NOT_FOUND', `Stream ${stream.id} has no media`);
+    await this.#negotiate(method, content, transport, from, this.#session.uri(['stream', stream.id]));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#router?.then(
+      (router) => router.close(),
+      () => undefined,
+    );
+  }
+
+  /** Applies an offer, answer or candidate to a transport; an offer is answered on the same URI. */
+  async #negotiate(
+    method: JsepMessage['method'],
+    content: Record<string, unknown>,
+    transport: PublisherTransport | SubscriberTransport,
+    from: LiveConnection,
+    uri: string,
+  ): Promise<void> {
+    if (method === 'candidate') {
+      if (content.candidate !== undefined && typeof content.candidate !== 'string') {
+        throw new SignalingError('BAD_REQUEST', 'content.candidate must be a string');
+      }
+      await transport.addRemoteCandidate({
+        candidate: (content.candidate as string | undefined) ?? '',
+        sdpMid: typeof content.sdpMid === 'string' ? content.sdpMid : null,
+        sdpMLineIndex: typeof content.sdpMLineIndex === 'number' ? content.sdpMLineIndex : null,
+      });
+      return;
+    }
+    const sdp = content.sdp;
+    if (typeof sdp !== 'string' || sdp === '')
+      throw new SignalingError('BAD_REQUEST', 'content.sdp must be a non-empty string');
+    if (method === 'offer') {
+      // OpenTok.js publishers offer `sendrecv` sections, but only ever send; the engine expects the
+      // direction that describes the leg (`sendonly`), so state it. The answer (`recvonly`) fits either.
+      const offer =
+        transport.kind === 'publisher'
+          ? sdp.replace(/^a=sendrecv\r?$/gm, (line) => line.replace('sendrecv', 'sendonly'))
+          : sdp;
+      const answer = await transport.handleOffer(offer);
+      this.#session.sendTo(from.id, {
+        method: 'answer',
+        uri,
+        content: { type: 'answer', sdp: answer, sourceStreamId: MANTIS },
+      });
+      return;
+    }
+    if (transport.kind !== 'subscriber')
+      throw new SignalingError('BAD_REQUEST', 'A publisher sends offers, not answers');
+    await transport.handleAnswer(sdp);
+  }
+
+  #routerOf(): Promise<Router> {
+    this.#router ??= Promise.resolve().then(
+      () =>
+        this.#engine.getRouter(this.#session.sessionId) ??
+        this.#engine.createRouter({ sessionId: this.#session.sessionId }),
+    );
+    return this.#router;
+  }
+
+  #closeSubscriber(subscriberId: string): void {
+    const transport = this.#subscribers.get(subscriberId);
+    this.#subscribers.delete(subscriberId);
+    void transport?.then(
+      (t) => t.close(),
+      () => undefined,
+    );
+  }
+
+  #fail(stream: LiveStream, error: unknown, what: string): void {
+    this.#log.error({ err: error, streamId: stream.id }, what);
+    // The publisher learns its publish failed; nobody else ever saw the stream.
+    this.#session.removeStream(stream.id, 'networkDisconnected');
+  }
+}

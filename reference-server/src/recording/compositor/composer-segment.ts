@@ -1,0 +1,155 @@
+/**
+ * One composer process for one {@link ComposerPlan}: reserves loopback ports, writes the SDP, starts
+ * ffmpeg, forwards the planned tracks to it and asks each video publisher for a keyframe (a decoder can
+ * start only on one). A recorder replaces the segment when the plan changes.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Resolution, resolutionSize } from '../layouts.js';
+import type { MediaSource } from '../media-source.js';
+import { type ComposerOutput, composerArgs, type VideoEncoding } from './ffmpeg-args.js';
+import { type FfmpegExit, FfmpegProcess } from './ffmpeg-process.js';
+import { buildFilterGraph, type VideoTileInput } from './filter-graph.js';
+import type { ComposerPlan } from './plan.js';
+import { releasePortPair, reservePortPair, waitUntilBound } from './ports.js';
+import { type ForwardedTrack, RtpForwarder } from './rtp-forwarder.js';
+import { buildSdp, type SdpTrack, sdpCodecFor } from './sdp.js';
+
+/** Options of {@link ComposerSegment.start}. */
+export interface ComposerSegmentOptions {
+  source: MediaSource;
+  plan: ComposerPlan;
+  resolution: Resolution;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  encoding: VideoEncoding;
+  outputs: readonly ComposerOutput[];
+  /** Where the SDP file is written. */
+  workDirectory: string;
+  /** A name unique within `workDirectory` for this segment's files. */
+  name: string;
+  ffmpegPath?: string;
+}
+
+/** A running composer process; see the file comment. */
+export class ComposerSegment {
+  /** When the process was started (ms since the epoch): time 0 of its output, within ~0.1 s. */
+  readonly startedAt: number;
+  readonly process: FfmpegProcess;
+  readonly #forwarder: RtpForwarder;
+  readonly #ports: number[];
+  readonly #firstOutput: Promise<boolean>;
+
+  private constructor(process: FfmpegProcess, forwarder: RtpForwarder, ports: number[], startedAt: number) {
+    this.process = process;
+    this.#forwarder = forwarder;
+    this.#ports = ports;
+    this.startedAt = startedAt;
+    this.#firstOutput = new Promise((resolve) => {
+      process.on('progress', (p) => {
+        if (p.frame > 0 || p.outTimeSeconds > 0) resolve(true);
+      });
+      process.once('exit', () => resolve(false));
+    });
+    void process.exited().then(() => this.#release());
+  }
+
+  /** Starts a segment. Rejects only when the plan has a codec ffmpeg cannot receive. */
+  static async start(options: ComposerSegmentOptions): Promise<ComposerSegment> {
+    const { source, plan } = options;
+    const streams = new Map(source.streams().map((s) => [s.streamId, s]));
+    const sdpTracks: SdpTrack[] = [];
+    const forwarded: ForwardedTrack[] = [];
+    const video: VideoTileInput[] = [];
+    const audio: string[] = [];
+    const ports: number[] = [];
+    const add = async (streamId: string, kind: 'audio' | 'video'): Promise<string | null> => {
+      const track = streams.get(streamId)?.[kind];
+      if (!track) return null;
+      const codec = sdpCodecFor(track.codec);
+      const port = await reservePortPair();
+      ports.push(port);
+      sdpTracks.push({ codec, port });
+      forwarded.push({ streamId, kind, port, payloadType: codec.payloadType });
+      return `0:${sdpTracks.length - 1}`;
+    };
+    try {
+      for (const tile of plan.tiles) {
+        const input = await add(tile.streamId, 'video');
+        if (input) video.push({ input, tile });
+      }
+      for (const streamId of plan.audioStreamIds) {
+        const input = await add(streamId, 'audio');
+        if (input) audio.push(input);
+      }
+    } catch (error) {
+      for (const port of ports) releasePortPair(port);
+      throw error;
+    }
+    if (sdpTracks.length === 0) throw new RangeError('plan must include at least one track');
+    const sdpPath = join(options.workDirectory, `${options.name}.sdp`);
+    await writeFile(sdpPath, buildSdp(sdpTracks));
+    const { width, height } = resolutionSize(options.resolution);
+    const graph = buildFilterGraph({
+      width,
+      height,
+      frameRate: options.encoding.frameRate ?? 25,
+      hasAudio: options.hasAudio,
+      hasVideo: options.hasVideo,
+      video,
+      audio,
+    });
+    const args = composerArgs({ sdpPath, graph, encoding: options.encoding, outputs: options.outputs });
+    const startedAt = Date.now();
+    const process = new FfmpegProcess(args, options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {});
+    const listening = waitUntilBound(ports);
+    const forwarder = new RtpForwarder(source, forwarded, listening);
+    const segment = new ComposerSegment(process, forwarder, ports, startedAt);
+    // Ask for keyframes at once (packets are held until ffmpeg listens; a decoder starts on a keyframe),
+    // and again a little later in case a request was lost.
+    const keyframes = () => {
+      for (const { tile } of video) source.requestKeyFrame(tile.streamId);
+    };
+    keyframes();
+    setTimeout(keyframes, 1000).unref();
+    return segment;
+  }
+
+  /**
+   * Resolves true once ffmpeg outputs its first frame; false if it exits before, or if `timeoutMs`
+   * passes first (an input that never delivers a decodable frame holds the whole graph).
+   */
+  firstOutput(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs === undefined) return this.#firstOutput;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    return Promise.race([this.#firstOutput, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Stops gracefully. ffmpeg may run behind real time (its input queue absorbs bursts) and `q` drops
+   * whatever is still queued, so it first waits (up to `drainTimeoutMs`) until the output has reached
+   * the moment of the stop call, then sends `q` so ffmpeg finishes its files; kills after `timeoutMs`.
+   */
+  async stop(options: { drainTimeoutMs?: number; timeoutMs?: number } = {}): Promise<FfmpegExit> {
+    const target = (Date.now() - this.startedAt) / 1000;
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 15_000);
+    while (!this.process.exitInfo && this.process.progress.outTimeSeconds < target && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const exit = await this.process.stop(options.timeoutMs);
+    this.#release();
+    return exit;
+  }
+
+  #released = false;
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#forwarder.close();
+    for (const port of this.#ports) releasePortPair(port);
+  }
+}
