@@ -11,6 +11,8 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       pipelining?: number;
+      /** Requests per second across all connections; unlimited when absent. */
+      overallRate?: number;
     }
     interface Histogram {
       average: number;

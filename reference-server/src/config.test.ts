@@ -11,12 +11,14 @@ describe('loadConfig', () => {
       port: 4000,
       dataDir: '/work/app/.parley-data',
       store: 'sqlite',
+      durability: 'normal',
       publicUrl: null,
       logLevel: 'info',
       rateLimit: 100,
       rateBurst: 200,
       bodyLimit: 1_048_576,
       shutdownTimeoutMs: 10_000,
+      playground: true,
     });
   });
 
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
     [[], { PARLEY_PORT: '-1' }, 'PARLEY_PORT must be an integer from 0 to 65535, got "-1"'],
     [['--store', 'redis'], {}, '--store must be one of sqlite, memory'],
     [['--log-level', 'loud'], {}, '--log-level must be one of'],
+    [[], { PARLEY_DURABILITY: 'off' }, 'PARLEY_DURABILITY must be one of normal, full, got "off"'],
     [['--public-url', 'ftp://x'], {}, '--public-url must be an absolute http(s) URL'],
     [['--prot', '1'], {}, 'Unknown option --prot'],
     [['--port'], {}, '--port needs a value'],
@@ -55,6 +58,11 @@ describe('loadConfig', () => {
   ])('rejects %j %j naming the option', (argv, env, message) => {
     expect(() => load(argv, env)).toThrow(ConfigError);
     expect(() => load(argv, env)).toThrow(message);
+  });
+
+  it('reads the SQLite durability', () => {
+    expect(load(['--durability', 'full']).durability).toBe('full');
+    expect(load([], { PARLEY_DURABILITY: 'full' }).durability).toBe('full');
   });
 
   it('normalises the public URL', () => {

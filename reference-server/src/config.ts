@@ -4,6 +4,7 @@
  * from that list, so the documentation cannot drift from the parser.
  */
 import { isAbsolute, resolve } from 'node:path';
+import type { SqliteDurability } from './store/sqlite-store.js';
 
 /** Pino log levels accepted by `--log-level`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,6 +16,9 @@ export const STORE_KINDS = ['sqlite', 'memory'] as const;
 /** Where the server keeps its records. */
 export type StoreKind = (typeof STORE_KINDS)[number];
 
+/** Durability levels accepted by `--durability`. */
+export const DURABILITY_LEVELS = ['normal', 'full'] as const satisfies readonly SqliteDurability[];
+
 /** The resolved configuration of `parley start`. */
 export interface ServerConfig {
   /** Interface to listen on. */
@@ -25,6 +29,11 @@ export interface ServerConfig {
   dataDir: string;
   /** `sqlite` persists in the data directory; `memory` forgets everything on exit. */
   store: StoreKind;
+  /**
+   * SQLite durability: `normal` keeps every committed write through a process crash (`kill -9`); `full`
+   * also through an OS crash or power loss, at one fsync per write.
+   */
+  durability: SqliteDurability;
   /** The base URL printed and written to `credentials.json`; null derives it from host and port. */
   publicUrl: string | null;
   logLevel: LogLevel;
@@ -36,6 +45,8 @@ export interface ServerConfig {
   bodyLimit: number;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets, in ms. */
   shutdownTimeoutMs: number;
+  /** Serve the development playground (page and token endpoint) at `/playground`. */
+  playground: boolean;
 }
 
 /** One configurable option. */
@@ -125,6 +136,15 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     parse: oneOf('--store', STORE_KINDS),
   }),
   option({
+    key: 'durability',
+    flag: 'durability',
+    env: 'PARLEY_DURABILITY',
+    defaultText: 'normal',
+    description:
+      'SQLite durability. `normal`: a committed write survives the server process dying (kill -9, crash); an OS crash or power loss may lose the last writes. `full`: one fsync per write, survives power loss, far fewer writes per second.',
+    parse: oneOf('--durability', DURABILITY_LEVELS),
+  }),
+  option({
     key: 'publicUrl',
     flag: 'public-url',
     env: 'PARLEY_PUBLIC_URL',
@@ -183,6 +203,20 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     description: 'Milliseconds a graceful shutdown (SIGTERM, SIGINT) waits for in-flight requests.',
     parse: integer('--shutdown-timeout', 0, 600_000),
   }),
+  option({
+    key: 'playground',
+    flag: 'playground',
+    env: 'PARLEY_PLAYGROUND',
+    defaultText: 'on',
+    description:
+      '`on` serves the development playground at /playground: a call page and an endpoint that hands out tokens of the oldest active project (moderator included) to anyone who can reach the server. `off` removes both; turn it off on any server others can reach.',
+    parse: (raw) => {
+      const value = raw.trim().toLowerCase();
+      if (value === 'on' || value === 'true') return true;
+      if (value === 'off' || value === 'false') return false;
+      throw new ConfigError(`--playground must be on or off, got "${raw}"`);
+    },
+  }),
 ];
 
 /** Where {@link loadConfig} reads from. */
@@ -236,12 +270,14 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     port: value('port', 4000),
     dataDir: value('dataDir', resolve(context.baseDir, '.parley-data')),
     store: value('store', 'sqlite'),
+    durability: value('durability', 'normal'),
     publicUrl: value('publicUrl', null),
     logLevel: value('logLevel', 'info'),
     rateLimit: value('rateLimit', 100),
     rateBurst: value('rateBurst', 200),
     bodyLimit: value('bodyLimit', 1_048_576),
     shutdownTimeoutMs: value('shutdownTimeoutMs', 10_000),
+    playground: value('playground', true),
   };
 }
 

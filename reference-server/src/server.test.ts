@@ -1,6 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ServerConfig } from './config.js';
@@ -97,4 +101,132 @@ describe('startServer', () => {
     // Closing twice is harmless.
     await server.close();
   });
+});
+
+/**
+ * Graceful shutdown of a real `parley start` process on SIGTERM, with a slow client whose request is in
+ * flight: the server stops accepting connections, lets that request finish, then exits 0 — and when a
+ * request outlives `--shutdown-timeout`, its connection is cut and the process still exits 0.
+ */
+describe('SIGTERM drain', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'parley-drain-'));
+  });
+  afterEach(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child = undefined;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Starts `parley start` and follows its output (banner and pino lines). */
+  async function startChild(shutdownTimeoutMs: number) {
+    const proc = spawn(
+      process.execPath,
+      [
+        join(here, '..', 'bin', 'parley.mjs'),
+        'start',
+        ...['--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+        ...['--shutdown-timeout', String(shutdownTimeoutMs)],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    let output = '';
+    const waiters: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
+    const check = () => {
+      for (const waiter of [...waiters]) {
+        const match = waiter.pattern.exec(output);
+        if (match) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(match);
+        }
+      }
+    };
+    const append = (chunk: Buffer) => {
+      output += chunk.toString();
+      check();
+    };
+    proc.stdout?.on('data', append);
+    proc.stderr?.on('data', append);
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    /** Resolves once the output matches `pattern` (rejects if the process exits first). */
+    const waitFor = (pattern: RegExp) =>
+      Promise.race([
+        new Promise<RegExpExecArray>((resolve) => {
+          waiters.push({ pattern, resolve });
+          check();
+        }),
+        exited.then((code) => {
+          throw new Error(`parley start exited (${code}) before printing ${pattern}:\n${output}`);
+        }),
+      ]);
+    const [, url = ''] = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const credentials = JSON.parse(
+      await readFile(join(dataDir, 'credentials.json'), 'utf8'),
+    ) as CredentialsFile;
+    return { proc, url, credentials, exited, waitFor };
+  }
+
+  /** Sends the headers and the first half of a `POST /session/create` body over a raw socket. */
+  async function startSlowRequest(url: string, credentials: CredentialsFile, requestId: string) {
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const body = 'archiveMode=manual&p2p.preference=disabled';
+    const token = await opentokJwt({ apiKey: credentials.apiKey, apiSecret: credentials.apiSecret });
+    socket.write(
+      `POST /session/create HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-opentok-auth: ${token}\r\n` +
+        `x-request-id: ${requestId}\r\naccept: application/json\r\n` +
+        `content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n` +
+        body.slice(0, 10),
+    );
+    let response = '';
+    socket.on('data', (chunk: Buffer) => {
+      response += chunk.toString();
+    });
+    const ended = new Promise<string>((resolve) => socket.on('close', () => resolve(response)));
+    return { finish: () => socket.write(body.slice(10)), ended };
+  }
+
+  it('lets a request in flight finish, refuses new connections, then exits 0', async () => {
+    const { proc, url, credentials, exited, waitFor } = await startChild(30_000);
+    const slow = await startSlowRequest(url, credentials, 'slow-drain-1');
+    // The server has the request (Fastify logs it when the headers are in), not its whole body yet.
+    await waitFor(/"reqId":"slow-drain-1"[^\n]*"msg":"incoming request"/);
+
+    proc.kill('SIGTERM');
+    await waitFor(/"msg":"shutting down/);
+    // No new connections while draining.
+    await expect
+      .poll(() =>
+        fetch(`${url}/healthz`).then(
+          () => 'accepted',
+          () => 'refused',
+        ),
+      )
+      .toBe('refused');
+    expect(proc.exitCode).toBeNull();
+
+    slow.finish();
+    const response = await slow.ended;
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(response).toContain('"session_id":"2_');
+    // The connection is not kept alive, so it cannot hold the drain up until the timeout.
+    expect(response.toLowerCase()).toContain('\r\nconnection: close\r\n');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('cuts a request that outlives --shutdown-timeout and still exits 0', async () => {
+    const { proc, url, credentials, exited, waitFor } = await startChild(200);
+    const stuck = await startSlowRequest(url, credentials, 'stuck-drain-1');
+    await waitFor(/"reqId":"stuck-drain-1"[^\n]*"msg":"incoming request"/);
+    proc.kill('SIGTERM');
+    // The body never completes: the connection is closed without a response once the bound is reached.
+    expect(await stuck.ended).toBe('');
+    expect(await exited).toBe(0);
+    await waitFor(/"msg":"drain timed out; closing open connections"/);
+  }, 60_000);
 });

@@ -20,6 +20,7 @@ import {
   writeCredentialsFile,
 } from './projects/credentials-file.js';
 import { createProject, DEFAULT_PROJECT_NAME } from './projects/projects.js';
+import { loadOrCreateSecretBox } from './projects/secret-box.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
@@ -54,7 +55,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
   // The database holds API secrets: create it owner-only (an empty file is an empty SQLite database, and
   // SQLite gives its -wal and -shm files the same mode).
   await writeFile(file, '', { flag: 'a', mode: 0o600 });
-  return openSqliteStore(file);
+  return openSqliteStore(file, { durability: config.durability });
 }
 
 /** Starts the server described by `config`. */
@@ -63,6 +64,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const logger = options.logger ?? pino({ level: config.logLevel });
   await ensureDataDir(config.dataDir);
   const account = await loadOrCreateAccount(config.dataDir);
+  const secrets = await loadOrCreateSecretBox(config.dataDir);
   const store = await openStore(config);
   let app: FastifyInstance | undefined;
   try {
@@ -72,8 +74,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       store,
       account,
       logger,
+      secrets,
       bodyLimit: config.bodyLimit,
       rateLimit: config.rateLimit > 0 ? { ratePerSecond: config.rateLimit, burst: config.rateBurst } : null,
+      playground: config.playground ? {} : null,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -178,6 +182,14 @@ function banner(
       `Default project credentials: ${credentialsPath}`,
       `  Application ID:   ${file.applicationId}`,
       `  API key:          ${file.apiKey}`,
+    );
+  }
+  if (config.playground) {
+    lines.push(
+      '',
+      `Playground: ${url}/playground`,
+      '  (development only: it hands out tokens of the default project to anyone who can reach it;',
+      '  turn it off with --playground off)',
     );
   }
   lines.push('', 'Press Ctrl+C (SIGINT) or send SIGTERM to stop.', '');

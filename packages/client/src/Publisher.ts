@@ -270,6 +270,20 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     }
   }
 
+  /**
+   * @internal Restarts ICE on every leg (after the signaling socket reconnected, as OpenTok.js does with
+   * `properties.reconnection`): a fresh offer with new ICE credentials on the leg's URI, answered as usual.
+   */
+  restartIce(): void {
+    if (this.#state === 'destroyed') return;
+    for (const [key, leg] of this.#legs) {
+      this.#log.info('restarting ICE', { leg: key });
+      void this.#offer(leg, true).catch((error: unknown) =>
+        this.#log.warn('ICE restart failed', { leg: key, error: String(error) }),
+      );
+    }
+  }
+
   /** @internal Mutes audio because the session is force-muted. */
   forceMute(): void {
     this.#forceMute();
@@ -316,9 +330,13 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
       peer.on('candidate', (candidate) => link.notify('candidate', uri, { ...defaults, ...candidate }));
       peer.on('connectionState', (state) => this.#log.debug('peer state', { key, state }));
     }
-    const sdp = await leg.peer.createOffer({ iceRestart: restart });
+    await this.#offer(leg, restart);
+  }
+
+  async #offer(leg: Leg, iceRestart: boolean): Promise<void> {
+    const sdp = await leg.peer.createOffer({ iceRestart });
     if (this.#state === 'destroyed') return;
-    link.notify('offer', uri, { ...defaults, type: 'offer', sdp });
+    this.#link?.notify('offer', leg.uri, { ...leg.defaults, type: 'offer', sdp });
   }
 
   async #capture(): Promise<void> {

@@ -10,14 +10,8 @@
  * ```
  */
 import { TypedEmitter } from '@parley/events';
-import {
-  buildRaptorUri,
-  parseRaptorUri,
-  type RaptorKey,
-  type RaptorMessage,
-  type RaptorUri,
-} from '@parley/protocol';
-import { type Capabilities, Connection, capabilitiesOf, type Permission } from './Connection.js';
+import { buildRaptorUri, type RaptorKey } from '@parley/protocol';
+import { type Capabilities, type Connection, capabilitiesOf, type Permission } from './Connection.js';
 import { E2eeContext } from './e2ee/cryptor.js';
 import { checkSecret } from './e2ee/key.js';
 import {
@@ -26,8 +20,6 @@ import {
   InvalidParameterError,
   notConnected,
   ParleyClientError,
-  RequestTimeoutError,
-  toOperationError,
 } from './errors.js';
 import type { DisconnectReason, SessionEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
@@ -35,10 +27,18 @@ import type { ResolvedSessionOptions } from './options.js';
 import { Publisher, type PublisherOptions } from './Publisher.js';
 import { Stream } from './Stream.js';
 import { Subscriber, type SubscriberOptions } from './Subscriber.js';
+import { SessionDispatcher } from './session/dispatcher.js';
 import { type Joined, join } from './session/join.js';
-import type { RequestFailure, SessionLink } from './session/link.js';
-import { checkSignalOptions, type SignalOptions, signalError, signalEvent } from './session/signals.js';
-import type { RaptorReply } from './signaling/raptor-channel.js';
+import { type SessionLink, sendNotification, sendRequest } from './session/link.js';
+import {
+  forceDisconnectRequest,
+  forceMuteStreamRequest,
+  forceUnpublishRequest,
+  type ModerationRequest,
+  sessionMuteRequest,
+} from './session/moderation.js';
+import { SessionRoster } from './session/roster.js';
+import { checkSignalOptions, type SignalOptions, sendSignal } from './session/signals.js';
 import type { ClientSessionInfo } from './signaling/session-info.js';
 
 /** The session's connection state. */
@@ -52,13 +52,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly projectId: string;
   readonly #options: ResolvedSessionOptions;
   readonly #log: Logger;
-  readonly #connections = new Map<string, Connection>();
-  readonly #streams = new Map<string, Stream>();
-  readonly #publishers = new Map<string, Publisher>();
-  readonly #subscribers = new Map<string, Subscriber>();
+  readonly #roster = new SessionRoster();
+  readonly #dispatcher: SessionDispatcher;
   #state: SessionState = 'disconnected';
   #joined: Joined | null = null;
-  #connectionId: string | null = null;
   #e2ee: E2eeContext | null = null;
   #pendingSecret: string | undefined;
   #forceMuted = false;
@@ -72,8 +69,21 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#pendingSecret = options.encryptionSecret;
     this.#log = createLogger(options.logger, options.logLevel, 'session', () => ({
       sessionId,
-      connectionId: this.#connectionId,
+      connectionId: this.#roster.ownConnectionId,
     }));
+    this.#dispatcher = new SessionDispatcher({
+      roster: this.#roster,
+      events: this,
+      logger: this.#log,
+      isJoined: () => this.isConnected,
+      ownConnectionDeleted: (reason) => {
+        this.#joined?.socket.disconnect();
+        this.#terminate(reason);
+      },
+      sessionMuted: (active) => {
+        this.#forceMuted = active;
+      },
+    });
   }
 
   /** The connection state. */
@@ -88,7 +98,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** The client's own connection, once connected. */
   get connection(): Connection | null {
-    return this.#connectionId === null ? null : (this.#connections.get(this.#connectionId) ?? null);
+    return this.#roster.ownConnection;
   }
 
   /** What the client's token allows (all 0 before connecting). */
@@ -98,12 +108,12 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** Every connection in the session, the client's own included. */
   get connections(): ReadonlyMap<string, Connection> {
-    return this.#connections;
+    return this.#roster.connections;
   }
 
   /** Every stream of other clients in the session. */
   get streams(): ReadonlyMap<string, Stream> {
-    return this.#streams;
+    return this.#roster.streams;
   }
 
   /** Whether the session is end-to-end encrypted (known once connected). */
@@ -128,7 +138,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     this.#state = 'connecting';
     const connectionId = this.#newId();
-    this.#connectionId = connectionId;
+    this.#roster.ownConnectionId = connectionId;
     this.#log.info('connecting');
     let joined: Joined;
     try {
@@ -140,12 +150,11 @@ export class Session extends TypedEmitter<SessionEvents> {
         connectionId,
         logger: this.#log,
         newId: () => this.#newId(),
-        onMessage: (message, from) => this.#onMessage(message, from),
+        onMessage: (message, from) => this.#dispatcher.dispatch(message, from),
       });
     } catch (error) {
       this.#state = 'disconnected';
-      this.#connectionId = null;
-      this.#connections.clear();
+      this.#roster.clear();
       this.#log.error('connect failed', { error: String(error) });
       throw error;
     }
@@ -161,30 +170,15 @@ export class Session extends TypedEmitter<SessionEvents> {
     joined.socket.on('reconnected', () => {
       this.#state = 'connected';
       this.emit('sessionReconnected', { type: 'sessionReconnected' });
+      this.#restartIce(joined.info.relayed);
     });
     joined.socket.on('closed', (reason) => {
       if (reason === 'networkDisconnected') this.#terminate('networkDisconnected');
     });
-    for (const hash of joined.state.connection) this.#addConnection(hash, false);
-    const streams: Stream[] = [];
-    for (const hash of joined.state.stream) {
-      const stream = this.#addStream(hash);
-      if (stream) streams.push(stream);
-    }
+    const streams = this.#dispatcher.load(joined.state);
     this.#state = 'connected';
-    this.#log.info('connected', { connections: this.#connections.size, streams: streams.length });
-    this.emit('sessionConnected', {
-      type: 'sessionConnected',
-      connections: [...this.#connections.values()],
-      streams,
-    });
-    for (const connection of this.#connections.values()) {
-      this.emit('connectionCreated', { type: 'connectionCreated', connection });
-    }
-    for (const stream of streams) this.emit('streamCreated', { type: 'streamCreated', stream });
-    for (const archive of joined.state.archive) {
-      if (archive.status === 'started') this.#emitArchive('archiveStarted', archive);
-    }
+    this.#log.info('connected', { connections: this.#roster.connections.size, streams: streams.length });
+    this.#dispatcher.announceJoin(joined.state, streams);
   }
 
   /** Leaves the session: unpublishes, unsubscribes, says goodbye. Emits `sessionDisconnected`. */
@@ -216,8 +210,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     else if (typeof MediaStream !== 'undefined' && source instanceof MediaStream) {
       publisher = new Publisher({}, this.#options.mediaHandler, this.#log, source);
     } else publisher = new Publisher(source as PublisherOptions, this.#options.mediaHandler, this.#log);
-    this.#publishers.set(publisher.streamId, publisher);
-    publisher.once('destroyed', () => this.#publishers.delete(publisher.streamId));
+    const { publishers } = this.#roster;
+    publishers.set(publisher.streamId, publisher);
+    publisher.once('destroyed', () => publishers.delete(publisher.streamId));
     if (this.#forceMuted) publisher.publishAudio(false);
     await publisher.publishTo(link, () => this.connection);
     return publisher;
@@ -227,7 +222,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   async unpublish(publisher: Publisher): Promise<void> {
     if (!(publisher instanceof Publisher))
       throw new InvalidParameterError('publisher', 'must be a Publisher of this session');
-    if (this.#publishers.get(publisher.streamId) !== publisher) return;
+    if (this.#roster.publishers.get(publisher.streamId) !== publisher) return;
     publisher.destroy('unpublished', true);
   }
 
@@ -240,7 +235,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (!(stream instanceof Stream))
       throw new InvalidParameterError('stream', 'must be a Stream of this session');
     this.#requirePermission('subscribe', ErrorCode.UnableToSubscribe, 'OT_PERMISSION_DENIED', 'subscribe');
-    if (!this.#streams.has(stream.streamId)) {
+    if (!this.#roster.streams.has(stream.streamId)) {
       throw new ParleyClientError(
         ErrorCode.UnableToSubscribe,
         'OT_STREAM_NOT_FOUND',
@@ -248,8 +243,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       );
     }
     const subscriber = new Subscriber(link, stream, options);
-    this.#subscribers.set(subscriber.id, subscriber);
-    subscriber.once('destroyed', () => this.#subscribers.delete(subscriber.id));
+    const { subscribers } = this.#roster;
+    subscribers.set(subscriber.id, subscriber);
+    subscriber.once('destroyed', () => subscribers.delete(subscriber.id));
     await subscriber.start();
     return subscriber;
   }
@@ -263,13 +259,12 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /** The publisher of one of this client's streams. */
   getPublisherForStream(stream: Stream | string): Publisher | undefined {
-    return this.#publishers.get(typeof stream === 'string' ? stream : stream.streamId);
+    return this.#roster.publishers.get(typeof stream === 'string' ? stream : stream.streamId);
   }
 
   /** This client's subscribers of a stream. */
   getSubscribersForStream(stream: Stream | string): Subscriber[] {
-    const id = typeof stream === 'string' ? stream : stream.streamId;
-    return [...this.#subscribers.values()].filter((subscriber) => subscriber.stream.streamId === id);
+    return this.#roster.subscribersOf(typeof stream === 'string' ? stream : stream.streamId);
   }
 
   /**
@@ -281,98 +276,32 @@ export class Session extends TypedEmitter<SessionEvents> {
     const signal = checkSignalOptions(options);
     const joined = this.#joined;
     if (!joined || !this.isConnected) throw notConnected('signal');
-    const pairs: [RaptorKey, string][] = signal.to
-      ? [
-          ['connection', signal.to],
-          ['signal', this.#newId()],
-        ]
-      : [['signal', this.#newId()]];
-    const content: Record<string, unknown> = {};
-    if (signal.type !== '') content.type = signal.type;
-    if (signal.data !== '') content.data = signal.data;
-    try {
-      await joined.channel.request(
-        { method: 'signal', uri: this.#uri(...pairs), content },
-        {
-          failWhileReconnecting: !signal.retryAfterReconnect,
-          onTimeout: (ms) => new RequestTimeoutError(ErrorCode.UnableToSignal, 'signal', ms),
-        },
-      );
-    } catch (error) {
-      const converted = toOperationError(error, ErrorCode.UnableToSignal, 'OT_UNABLE_TO_SIGNAL', 'signal');
-      throw converted.name === 'OT_UNABLE_TO_SIGNAL' && converted.status !== undefined
-        ? signalError(converted.status, converted.message, error)
-        : converted;
-    }
+    await sendSignal(joined.channel, signal, (...pairs) => this.#uri(...pairs), this.#newId());
   }
 
   /** Disconnects another client (moderators). Rejects with `OT_UNABLE_TO_FORCE_DISCONNECT` (1520). */
   async forceDisconnect(connection: Connection | string): Promise<void> {
-    const id = idOf(connection, 'connection');
-    await this.#moderate(
-      'forcedisconnect',
-      'delete',
-      this.#uri(['connection', id]),
-      {},
-      {
-        code: ErrorCode.UnableToForceDisconnect,
-        name: 'OT_UNABLE_TO_FORCE_DISCONNECT',
-        operation: 'forceDisconnect',
-      },
-    );
+    await this.#moderate(forceDisconnectRequest(connection));
   }
 
   /** Stops another client's stream (moderators). Rejects with `OT_UNABLE_TO_FORCE_UNPUBLISH` (1530). */
   async forceUnpublish(stream: Stream | string): Promise<void> {
-    const id = idOf(stream, 'stream');
-    await this.#moderate(
-      'forceunpublish',
-      'delete',
-      this.#uri(['stream', id]),
-      {},
-      {
-        code: ErrorCode.UnableToForceUnpublish,
-        name: 'OT_UNABLE_TO_FORCE_UNPUBLISH',
-        operation: 'forceUnpublish',
-      },
-    );
+    await this.#moderate(forceUnpublishRequest(stream));
   }
 
   /** Mutes one stream's audio (moderators). Rejects with `OT_UNABLE_TO_FORCE_MUTE` (1540). */
   async forceMuteStream(stream: Stream | string): Promise<void> {
-    const id = idOf(stream, 'stream');
-    await this.#moderate(
-      'forcemute',
-      'update',
-      this.#uri(['stream', id]),
-      { reason: 'mute', channels: ['audio'], active: true, locked: false },
-      { code: ErrorCode.UnableToForceMute, name: 'OT_UNABLE_TO_FORCE_MUTE', operation: 'forceMuteStream' },
-    );
+    await this.#moderate(forceMuteStreamRequest(stream));
   }
 
   /** Mutes every stream's audio except `excludedStreams`, and later publishers too (moderators). */
   async forceMuteAll(excludedStreams: (Stream | string)[] = []): Promise<void> {
-    if (!Array.isArray(excludedStreams))
-      throw new InvalidParameterError('excludedStreams', 'must be an array of streams');
-    const exclusion = excludedStreams.map((stream) => idOf(stream, 'excludedStreams[]'));
-    await this.#moderate(
-      'forcemute',
-      'update',
-      this.#uri(),
-      { reason: 'mute', channels: ['audio'], active: true, locked: false, exclusion },
-      { code: ErrorCode.UnableToForceMute, name: 'OT_UNABLE_TO_FORCE_MUTE', operation: 'forceMuteAll' },
-    );
+    await this.#moderate(sessionMuteRequest(true, excludedStreams));
   }
 
   /** Ends a `forceMuteAll` (moderators). */
   async disableForceMute(): Promise<void> {
-    await this.#moderate(
-      'forcemute',
-      'update',
-      this.#uri(),
-      { reason: 'mute', channels: ['audio'], active: false, locked: false },
-      { code: ErrorCode.UnableToForceMute, name: 'OT_UNABLE_TO_FORCE_MUTE', operation: 'disableForceMute' },
-    );
+    await this.#moderate(sessionMuteRequest(false));
   }
 
   /**
@@ -388,7 +317,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   #link(): SessionLink | null {
     const joined = this.#joined;
-    const connectionId = this.#connectionId;
+    const connectionId = this.#roster.ownConnectionId;
     if (!joined || connectionId === null) return null;
     return {
       sessionId: this.sessionId,
@@ -398,16 +327,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       logger: this.#log,
       e2ee: this.#e2ee,
       uri: (...pairs) => this.#uri(...pairs),
-      request: (method, uri, content, failure) => this.#request(method, uri, content, failure),
-      notify: (method, uri, content) => {
-        this.#request(method, uri, content, {
-          code: ErrorCode.JsException,
-          name: 'OT_CANCEL',
-          operation: method,
-        }).catch((error: unknown) =>
-          this.#log.debug('request failed', { method, uri, error: String(error) }),
-        );
-      },
+      request: (method, uri, content, failure) =>
+        sendRequest(this.#joined?.channel, { method, uri, content }, failure),
+      notify: (method, uri, content) => sendNotification(joined.channel, { method, uri, content }, this.#log),
       newId: () => this.#newId(),
     };
   }
@@ -424,34 +346,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
   }
 
-  async #moderate(
-    permission: Permission,
-    method: string,
-    uri: string,
-    content: Record<string, unknown>,
-    failure: RequestFailure,
-  ): Promise<void> {
+  async #moderate({ permission, method, path, content, failure }: ModerationRequest): Promise<void> {
     this.#requireLink(failure.operation);
     this.#requirePermission(permission, failure.code, failure.name, failure.operation);
-    await this.#request(method, uri, content, failure);
-  }
-
-  async #request(
-    method: string,
-    uri: string,
-    content: Record<string, unknown>,
-    failure: RequestFailure,
-  ): Promise<RaptorReply> {
-    const joined = this.#joined;
-    if (!joined) throw notConnected(failure.operation);
-    try {
-      return await joined.channel.request(
-        { method, uri, content },
-        { onTimeout: (ms) => new RequestTimeoutError(failure.code, failure.operation, ms) },
-      );
-    } catch (error) {
-      throw toOperationError(error, failure.code, failure.name, failure.operation);
-    }
+    await sendRequest(this.#joined?.channel, { method, uri: this.#uri(...path), content }, failure);
   }
 
   #uri(...pairs: [RaptorKey, string][]): string {
@@ -463,160 +361,15 @@ export class Session extends TypedEmitter<SessionEvents> {
     return crypto.randomUUID();
   }
 
-  #onMessage(message: RaptorMessage, from: string): void {
-    const uri = parseRaptorUri(message.uri);
-    if (!uri) {
-      this.#log.debug('ignoring a message with an unknown URI', { uri: message.uri });
-      return;
-    }
-    const streamId = uri.params.stream;
-    const subscriberId = uri.params.subscriber;
-    switch (uri.resource) {
-      case 'connection':
-        this.#onConnectionMessage(message, uri);
-        return;
-      case 'stream':
-      case 'stream_channel':
-        if (streamId !== undefined && this.#publishers.has(streamId)) {
-          this.#publishers.get(streamId)?.handle(message, uri, from);
-          return;
-        }
-        this.#onStreamMessage(message, uri);
-        return;
-      case 'subscriber':
-      case 'subscriber_channel': {
-        const subscriber = subscriberId === undefined ? undefined : this.#subscribers.get(subscriberId);
-        if (subscriber) subscriber.handle(message, uri);
-        else if (streamId !== undefined) this.#publishers.get(streamId)?.handle(message, uri, from);
-        return;
-      }
-      case 'signal':
-        if (message.method === 'signal') {
-          const sender = from === '' ? null : (this.#connections.get(from) ?? null);
-          const event = signalEvent(message.content, sender);
-          this.emit('signal', event);
-          if (event.type !== 'signal') this.emit(event.type as `signal:${string}`, event);
-        }
-        return;
-      case 'session':
-        if (message.method === 'update' && message.content.reason === 'mute')
-          this.#onSessionMute(message.content);
-        return;
-      case 'archive':
-        if (message.method === 'created') this.#emitArchive('archiveStarted', message.content);
-        else if (message.method === 'updated' && message.content.status === 'stopped') {
-          this.#emitArchive('archiveStopped', {
-            ...message.content,
-            id: message.content.id ?? uri.params.archive,
-          });
-        }
-        return;
-      default:
-        this.#log.debug('ignoring a message', { method: message.method, resource: uri.resource });
-    }
-  }
-
-  #onConnectionMessage(message: RaptorMessage, uri: RaptorUri): void {
-    const id = uri.params.connection as string;
-    if (message.method === 'created') {
-      this.#addConnection(
-        { ...message.content, id },
-        this.#state === 'connected' || this.#state === 'reconnecting',
-      );
-    } else if (message.method === 'deleted') {
-      const reason = (message.reason ?? 'clientDisconnected') as DisconnectReason;
-      if (id === this.#connectionId) {
-        this.#joined?.socket.disconnect();
-        this.#terminate(reason);
-        return;
-      }
-      const connection = this.#connections.get(id);
-      if (!connection) return;
-      this.#connections.delete(id);
-      this.emit('connectionDestroyed', { type: 'connectionDestroyed', connection, reason });
-    }
-  }
-
-  #onStreamMessage(message: RaptorMessage, uri: RaptorUri): void {
-    const id = uri.params.stream as string;
-    if (uri.resource === 'stream_channel') {
-      const stream = this.#streams.get(id);
-      if (!stream || message.method !== 'updated') return;
-      for (const change of stream.applyChannel({ ...message.content, id: uri.params.channel })) {
-        this.emit('streamPropertyChanged', { type: 'streamPropertyChanged', stream, ...change });
-        if (change.changedProperty === 'hasVideo') {
-          for (const subscriber of this.getSubscribersForStream(stream))
-            subscriber.onStreamVideoChanged(change.newValue === true);
-        }
-      }
-      return;
-    }
-    if (message.method === 'created') {
-      const stream = this.#addStream({ ...message.content, id });
-      if (stream) this.emit('streamCreated', { type: 'streamCreated', stream });
-    } else if (message.method === 'deleted') {
-      const stream = this.#streams.get(id);
-      if (!stream) return;
-      this.#streams.delete(id);
-      const reason = message.reason ?? 'clientDisconnected';
-      for (const subscriber of this.getSubscribersForStream(stream)) subscriber.destroy(reason, false);
-      this.emit('streamDestroyed', { type: 'streamDestroyed', stream, reason });
-    } else if (message.method === 'updated' && typeof message.content.name === 'string') {
-      const stream = this.#streams.get(id);
-      if (!stream || stream.name === message.content.name) return;
-      const oldValue = stream.name;
-      stream.name = message.content.name;
-      this.emit('streamPropertyChanged', {
-        type: 'streamPropertyChanged',
-        stream,
-        changedProperty: 'name',
-        oldValue,
-        newValue: stream.name,
-      });
-    }
-  }
-
-  #onSessionMute(content: Record<string, unknown>): void {
-    const active = content.active !== false;
-    this.#forceMuted = active;
-    this.emit('muteForced', { type: 'muteForced', active });
-    if (!active) return;
-    const excluded = new Set(Array.isArray(content.exclusion) ? content.exclusion : []);
-    for (const [streamId, publisher] of this.#publishers) {
-      if (!excluded.has(streamId)) publisher.forceMute();
-    }
-  }
-
-  #addConnection(hash: Record<string, unknown>, announce: boolean): Connection | null {
-    if (typeof hash.id !== 'string' || hash.id.startsWith('symphony.')) return null;
-    const existing = this.#connections.get(hash.id);
-    if (existing) return existing;
-    const connection = Connection.fromHash(hash as { id: string });
-    this.#connections.set(connection.connectionId, connection);
-    if (announce) this.emit('connectionCreated', { type: 'connectionCreated', connection });
-    return connection;
-  }
-
-  #addStream(hash: Record<string, unknown>): Stream | null {
-    if (typeof hash.id !== 'string' || this.#streams.has(hash.id) || this.#publishers.has(hash.id))
-      return null;
-    const owner = hash.connection as Record<string, unknown> | undefined;
-    const ownerId = typeof owner?.id === 'string' ? owner.id : hash.connectionId;
-    if (typeof ownerId !== 'string') return null;
-    if (ownerId === this.#connectionId) return null;
-    const connection = this.#connections.get(ownerId) ?? (owner ? this.#addConnection(owner, false) : null);
-    if (!connection) return null;
-    const stream = new Stream(hash as never, connection);
-    this.#streams.set(stream.streamId, stream);
-    return stream;
-  }
-
-  #emitArchive(type: 'archiveStarted' | 'archiveStopped', content: Record<string, unknown>): void {
-    this.emit(type, {
-      type,
-      id: String(content.id ?? ''),
-      name: typeof content.name === 'string' ? content.name : '',
-    });
+  /**
+   * After a reconnection the media paths may have moved too (a new network, a new address): publishers
+   * ICE-restart every leg and, in routed sessions, subscribers offer an ICE restart to the SFU. In relayed
+   * sessions a subscriber's leg is the publisher's to restart, as in OpenTok.js.
+   */
+  #restartIce(relayed: boolean): void {
+    for (const publisher of this.#roster.publishers.values()) publisher.restartIce();
+    if (relayed) return;
+    for (const subscriber of this.#roster.subscribers.values()) subscriber.restartIce();
   }
 
   #terminate(reason: DisconnectReason): void {
@@ -625,23 +378,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     const joined = this.#joined;
     this.#joined = null;
     joined?.channel.close();
-    for (const publisher of [...this.#publishers.values()]) publisher.destroy(reason, false);
-    for (const subscriber of [...this.#subscribers.values()])
+    for (const publisher of [...this.#roster.publishers.values()]) publisher.destroy(reason, false);
+    for (const subscriber of [...this.#roster.subscribers.values()])
       subscriber.destroy('sessionDisconnected', false);
     this.#e2ee?.close();
     this.#e2ee = null;
-    this.#connections.clear();
-    this.#streams.clear();
-    this.#connectionId = null;
+    this.#roster.clear();
     this.#forceMuted = false;
     this.#log.info('disconnected', { reason });
     this.emit('sessionDisconnected', { type: 'sessionDisconnected', reason });
   }
-}
-
-function idOf(target: { connectionId?: string; streamId?: string } | string, field: string): string {
-  if (typeof target === 'string' && target !== '') return target;
-  if (target instanceof Connection) return target.connectionId;
-  if (target instanceof Stream) return target.streamId;
-  throw new InvalidParameterError(field, 'must be a Connection, a Stream or an ID string');
 }

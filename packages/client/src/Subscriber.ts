@@ -37,6 +37,8 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   readonly #link: SessionLink;
   readonly #log: Logger;
   #peer: MediaPeer | null = null;
+  /** The negotiation's `peerId`/`sourceStreamId`, echoed in every offer, answer and candidate. */
+  #defaults: Record<string, unknown> = {};
   #state: State = 'subscribing';
   #subscribeToAudio: boolean;
   #subscribeToVideo: boolean;
@@ -214,6 +216,22 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     }
   }
 
+  /**
+   * @internal Restarts ICE from the subscriber's side (routed sessions, after the signaling socket
+   * reconnected, as OpenTok.js does): the subscriber offers with new ICE credentials on its URI and the
+   * SFU answers.
+   */
+  restartIce(): void {
+    const peer = this.#peer;
+    if (this.#state === 'destroyed' || !peer) return;
+    this.#log.info('restarting ICE');
+    void (async () => {
+      const sdp = await peer.createOffer({ iceRestart: true });
+      if (this.#state === 'destroyed') return;
+      this.#link.notify('offer', this.#uri(), { ...this.#defaults, type: 'offer', sdp });
+    })().catch((error: unknown) => this.#log.warn('ICE restart failed', { error: String(error) }));
+  }
+
   /** @internal The publisher toggled video. */
   onStreamVideoChanged(hasVideo: boolean): void {
     if (this.#subscribeToVideo) this.#emitVideo(hasVideo, 'publishVideo');
@@ -240,7 +258,10 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     const defaults: Record<string, unknown> = {};
     if (content.peerId !== undefined) defaults.peerId = content.peerId;
     if (content.sourceStreamId !== undefined) defaults.sourceStreamId = content.sourceStreamId;
-    if (!this.#peer) this.#peer = this.#createPeer(uri, defaults);
+    if (!this.#peer) {
+      this.#defaults = defaults;
+      this.#peer = this.#createPeer(uri, defaults);
+    }
     const sdp = await this.#peer.acceptOffer(String(content.sdp ?? ''));
     if (this.#state === 'destroyed') return;
     this.#link.notify('answer', uri, { ...defaults, type: 'answer', sdp });

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, configOptionsMarkdown } from '../config.js';
 import { errorCatalogueMarkdown } from '../http/errors.js';
 import { UsageError } from './args.js';
+import { LOAD_TEST_HELP, runLoadTestCommand } from './commands/load-test.js';
 import { PROJECTS_HELP, runProjects } from './commands/projects.js';
 import { runStart, startHelp } from './commands/start.js';
 import { type CliIo, processIo } from './io.js';
@@ -19,6 +20,8 @@ Commands:
   projects list         List projects.
   projects rotate-secret <id>
                         Replace a project's API secret.
+  load-test             Load the SFU with publishers and subscribers on 127.0.0.1
+                        and print a JSON report (parley load-test --help).
   errors                Print the error catalogue (Markdown).
   config                Print the start options (Markdown).
   help                  Show this help.
@@ -33,6 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runStart(rest, io);
       case 'projects':
         return await runProjects(rest, io);
+      case 'load-test':
+        return await runLoadTestCommand(rest, io);
       case 'errors':
         io.out.write(`${errorCatalogueMarkdown()}\n`);
         return 0;
@@ -51,7 +56,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.err.write(`parley: ${error.message}\n\n`);
-      io.err.write(command === 'start' ? startHelp() : command === 'projects' ? PROJECTS_HELP : HELP);
+      const help: Record<string, string> = { projects: PROJECTS_HELP, 'load-test': LOAD_TEST_HELP };
+      io.err.write(command === 'start' ? startHelp() : (help[command ?? ''] ?? HELP));
       return 2;
     }
     io.err.write(`parley: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -3,8 +3,11 @@
  * the per-request state the hooks fill in, and the handler signature.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ArchiveStorageClientOptions } from '../projects/archive-storage/target.js';
 import type { AccountCredentials } from '../projects/credentials.js';
+import type { ProjectChanges } from '../projects/project-changes.js';
 import type { ProjectEvents } from '../projects/project-events.js';
+import type { SecretBox } from '../projects/secret-box.js';
 import type { ProjectRecord, Store } from '../store/types.js';
 import type { RestPrincipal } from './auth/rest-jwt.js';
 import { ApiError } from './errors.js';
@@ -25,6 +28,15 @@ export interface AppServices {
   lifecycle: Lifecycle;
   /** Emits project events as signed webhooks to the project's callback URLs. */
   events: ProjectEvents;
+  /**
+   * Project suspensions, reactivations, deletions and secret rotations, as they happen (the realtime layer
+   * disconnects the clients of suspended and deleted projects).
+   */
+  projectChanges: ProjectChanges;
+  /** Seals and opens secrets stored in the database (archive storage credentials). */
+  secrets: SecretBox;
+  /** How archive uploads (and the storage test write) reach S3 and Azure. */
+  archiveStorageClient: ArchiveStorageClientOptions;
 }
 
 /** What the hooks learn about a request before its handler runs. */

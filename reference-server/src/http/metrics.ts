@@ -10,7 +10,20 @@ export interface ServerMetricsOptions {
   processMetrics?: boolean;
 }
 
-/** The server's metrics. The realtime layer sets the connection and stream gauges. */
+/** What is live right now, as the realtime layer counts it. */
+export interface LiveCounts {
+  /** Sessions with at least one connected client. */
+  sessions: number;
+  /** Client connections currently open. */
+  connections: number;
+  /** Streams currently published. */
+  streams: number;
+}
+
+/**
+ * The server's metrics. The session, connection and stream gauges are read at scrape time from the source
+ * registered with {@link ServerMetrics.setLiveCountSource} (the realtime layer); without one they are 0.
+ */
 export class ServerMetrics {
   /** The registry `/metrics` exposes. */
   readonly registry = new Registry();
@@ -28,6 +41,7 @@ export class ServerMetrics {
   readonly activeStreams: Gauge;
   /** Requests refused by the per-project rate limiter. */
   readonly rateLimited: Counter;
+  #liveCounts: (() => LiveCounts) | null = null;
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
@@ -49,20 +63,25 @@ export class ServerMetrics {
       help: 'Sessions created.',
       registers,
     });
+    // Pulled at scrape time, so the numbers are exact whenever Prometheus looks, with no bookkeeping on
+    // every join and leave.
     this.activeSessions = new Gauge({
       name: 'parley_sessions',
       help: 'Sessions with at least one connected client.',
       registers,
+      collect: () => this.activeSessions.set(this.#readLiveCounts().sessions),
     });
     this.activeConnections = new Gauge({
       name: 'parley_connections',
       help: 'Client connections currently open.',
       registers,
+      collect: () => this.activeConnections.set(this.#readLiveCounts().connections),
     });
     this.activeStreams = new Gauge({
       name: 'parley_streams',
       help: 'Streams currently published.',
       registers,
+      collect: () => this.activeStreams.set(this.#readLiveCounts().streams),
     });
     this.rateLimited = new Counter({
       name: 'parley_rate_limited_total',
@@ -70,6 +89,18 @@ export class ServerMetrics {
       registers,
     });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Registers where the live gauges come from (replacing any earlier source). The realtime layer calls it
+   * once; the function runs on every scrape and must be cheap.
+   */
+  setLiveCountSource(source: () => LiveCounts): void {
+    this.#liveCounts = source;
+  }
+
+  #readLiveCounts(): LiveCounts {
+    return this.#liveCounts?.() ?? { sessions: 0, connections: 0, streams: 0 };
   }
 
   /** Records one completed HTTP request. */

@@ -338,6 +338,12 @@ export interface SubscriberTransportOptions {
 export type RouterEvents = {
   /** The router closed (for any reason). Emitted once. */
   close: [];
+  /**
+   * The worker process hosting the router died (multi-worker engines only). Emitted before `close`; the
+   * session's transports close with `routerclose`. The gateway ends the session's connections with the
+   * reason `networkDisconnected`, so clients reconnect and land on a healthy worker.
+   */
+  workerclose: [];
 };
 
 /** The media of one routed session. */

@@ -70,6 +70,20 @@ describe('sqlite store', () => {
     expect(() => openSqliteStore(file)).toThrow(/version 999/);
   });
 
+  it('keeps records with either durability setting and refuses an unknown one', async () => {
+    for (const durability of ['normal', 'full'] as const) {
+      const file = freshFile();
+      const first = openSqliteStore(file, { durability });
+      await first.projects.create(aProject());
+      await first.close();
+      const second = openSqliteStore(file, { durability });
+      expect(await second.projects.get(aProject().applicationId)).toEqual(aProject());
+      await second.close();
+    }
+    // @ts-expect-error: a value from untyped configuration must still be refused.
+    expect(() => openSqliteStore(freshFile(), { durability: 'off' })).toThrow(/durability must be/);
+  });
+
   it('works on a throw-away in-memory database', async () => {
     const store = openSqliteStore(':memory:');
     await store.projects.create(aProject());

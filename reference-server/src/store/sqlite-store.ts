@@ -1,11 +1,14 @@
 /**
  * The embedded default store: one SQLite file in the data directory, through `node:sqlite`.
  *
- * Durability: the database runs in WAL mode with `synchronous=FULL`. Every store call is one
- * auto-committed statement or one explicit transaction, and `DatabaseSync` is synchronous, so by the time
- * a returned promise resolves the write is committed *and* fsynced. WAL with `synchronous=NORMAL` would
- * already survive `kill -9` (committed frames sit in the OS page cache), but not an OS crash or power
- * loss; control-plane writes are few, so we pay one fsync per commit and keep the stronger guarantee.
+ * Durability: the database runs in WAL mode. Every store call is one auto-committed statement or one
+ * explicit transaction, and `DatabaseSync` is synchronous, so by the time a returned promise resolves the
+ * write is committed to the WAL file. With `durability: 'normal'` (the default, `synchronous=NORMAL`) the
+ * WAL is fsynced only at checkpoints: a committed write survives the server process dying (`kill -9`,
+ * a crash) because it is in the OS page cache, but an OS crash or power loss may lose the last commits.
+ * `durability: 'full'` (`synchronous=FULL`) fsyncs the WAL on every commit, which survives power loss
+ * too and costs one fsync per write — on ordinary disks that caps session creation at a few hundred per
+ * second (see `bench/results.md`).
  */
 import { StoreError } from './errors.js';
 import { assertPageQuery } from './paging.js';
@@ -44,8 +47,16 @@ import type {
   WebhookDeliveryStore,
 } from './types.js';
 
+/** How hard SQLite works to keep committed writes; see the module comment. */
+export type SqliteDurability = 'normal' | 'full';
+
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
+  /**
+   * `normal` (default): committed writes survive the process dying; an OS crash or power loss may lose the
+   * last ones. `full`: an fsync per commit, committed writes survive power loss too.
+   */
+  durability?: SqliteDurability;
   /** The clock used to decide whether idempotency records and JWT IDs have expired. Default `Date.now`. */
   now?: () => number;
 }
@@ -67,11 +78,15 @@ const PROJECT_OWNED_TABLES = [
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
+  const durability = options.durability ?? 'normal';
+  if (durability !== 'normal' && durability !== 'full') {
+    throw new TypeError(`durability must be "normal" or "full", got ${JSON.stringify(durability)}`);
+  }
   const { DatabaseSync } = loadSqlite();
   const db = new DatabaseSync(file);
   try {
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
+    db.exec(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
     // Another process (a CLI command) may hold the write lock briefly; wait instead of failing at once.
     db.exec('PRAGMA busy_timeout = 5000');
     migrate(db);

@@ -38,7 +38,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('projects', () => {
       it('creates and finds a project by application ID and by API key', async () => {
         const project = aProject({
-          archiveStorage: { type: 's3', config: { bucket: 'b' }, fallback: 'none' },
+          archiveStorage: { type: 's3', config: { bucket: 'b' }, fallback: 'none', updatedAt: 1 },
         });
         await store.projects.create(project);
         expect(await store.projects.get(project.applicationId)).toEqual(project);

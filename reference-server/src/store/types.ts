@@ -31,11 +31,17 @@ export interface ProjectRecord {
   updatedAt: number;
 }
 
-/** Where finished archives are uploaded (S3-compatible or Azure), as set by the project API. */
+/**
+ * Where finished archives are uploaded (S3-compatible or Azure), as set by the project API. The secret
+ * field of `config` (`secretKey` for S3, `accountKey` for Azure) is stored sealed (AES-256-GCM, see
+ * `projects/secret-box.ts`); `projects/archive-storage/target.ts` opens it for uploads.
+ */
 export interface ArchiveStorageTarget {
   type: 's3' | 'azure';
   config: Record<string, string>;
   fallback: 'none' | 'opentok';
+  /** When the target was last set. */
+  updatedAt: number;
 }
 
 /** A session (room). Sessions never expire. */

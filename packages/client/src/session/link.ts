@@ -4,10 +4,10 @@
  */
 import type { RaptorKey } from '@parley/protocol';
 import type { E2eeContext } from '../e2ee/cryptor.js';
-import type { ErrorCode, ErrorName } from '../errors.js';
+import { ErrorCode, type ErrorName, notConnected, RequestTimeoutError, toOperationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedSessionOptions } from '../options.js';
-import type { RaptorReply } from '../signaling/raptor-channel.js';
+import type { RaptorChannel, RaptorReply } from '../signaling/raptor-channel.js';
 import type { ClientSessionInfo } from '../signaling/session-info.js';
 
 /** How a failed request is reported to the app. */
@@ -40,6 +40,46 @@ export interface SessionLink {
   notify(method: string, uri: string, content: Record<string, unknown>): void;
   /** A fresh UUID. */
   newId(): string;
+}
+
+/** A Raptor request of the session, before it is framed. */
+export interface SessionRequest {
+  method: string;
+  uri: string;
+  content: Record<string, unknown>;
+}
+
+/**
+ * Sends a request on the session's channel (`undefined` once disconnected). Timeouts and refusals become
+ * the app-facing error `failure` describes; a missing channel is `OT_NOT_CONNECTED`.
+ */
+export async function sendRequest(
+  channel: RaptorChannel | undefined,
+  request: SessionRequest,
+  failure: RequestFailure,
+): Promise<RaptorReply> {
+  if (!channel) throw notConnected(failure.operation);
+  try {
+    return await channel.request(request, {
+      onTimeout: (ms) => new RequestTimeoutError(failure.code, failure.operation, ms),
+    });
+  } catch (error) {
+    throw toOperationError(error, failure.code, failure.name, failure.operation);
+  }
+}
+
+/**
+ * Sends a request nobody waits for (candidates, offers, channel updates): a failure is logged at `debug`,
+ * as the negotiation or the next update recovers from it.
+ */
+export function sendNotification(channel: RaptorChannel, request: SessionRequest, logger: Logger): void {
+  sendRequest(channel, request, {
+    code: ErrorCode.JsException,
+    name: 'OT_CANCEL',
+    operation: request.method,
+  }).catch((error: unknown) =>
+    logger.debug('request failed', { method: request.method, uri: request.uri, error: String(error) }),
+  );
 }
 
 /** The ICE servers of a create reply (`{content: {iceServers}}`), else the session's. */

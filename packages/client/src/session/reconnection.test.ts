@@ -2,17 +2,21 @@ import { RumorType } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { initSession } from '../index.js';
 import { DefaultReconnectPolicy } from '../signaling/reconnect-policy.js';
-import { FakeMediaHandler } from '../testing/fake-media.js';
+import { FakeMediaHandler, type FakePeer } from '../testing/fake-media.js';
 import { FakeServer } from '../testing/fake-server.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
-async function connected(server: FakeServer, policy = new DefaultReconnectPolicy()) {
+async function connected(
+  server: FakeServer,
+  policy = new DefaultReconnectPolicy(),
+  media = new FakeMediaHandler(),
+) {
   const session = initSession(server.projectId, server.sessionId, {
     url: 'http://parley.test',
     fetch: server.fetch,
     transportFactory: server.transportFactory,
-    mediaHandler: new FakeMediaHandler(),
+    mediaHandler: media,
     reconnectPolicy: policy,
     logger: silent,
   });
@@ -85,5 +89,86 @@ describe('reconnection', () => {
     await expect(queued).rejects.toMatchObject({ code: 1010 });
     expect(reasons).toEqual(['networkDisconnected']);
     expect(server.received.filter((entry) => entry.frame.type === RumorType.Connect)).toHaveLength(1);
+  });
+});
+
+describe('ICE restart after a reconnection', () => {
+  /** A session publishing one stream and subscribed to a peer's, with the fake peers of both. */
+  async function publishingAndSubscribed(server: FakeServer) {
+    const media = new FakeMediaHandler();
+    const session = await connected(server, new DefaultReconnectPolicy(), media);
+    const publisher = await session.publish({ name: 'me' });
+    const peerStream = server.addStream(server.addPeer());
+    await vi.waitFor(() => expect(session.streams.has(peerStream)).toBe(true));
+    const subscriber = await session.subscribe(session.streams.get(peerStream) as never);
+    const [sending, receiving] = media.peers as [FakePeer, FakePeer];
+    expect(sending.options.direction).toBe('send');
+    expect(receiving.options.direction).toBe('recv');
+    return { session, publisher, subscriber, sending, receiving };
+  }
+
+  const offersTo = (server: FakeServer, resource: string) =>
+    server
+      .messages('offer')
+      .filter((message) => message.uri.includes(resource))
+      .map((message) => message.content);
+
+  it('restarts the publisher and, in routed sessions, the subscriber, and applies the answers', async () => {
+    const server = new FakeServer();
+    const { session, publisher, subscriber, sending, receiving } = await publishingAndSubscribed(server);
+    // Before any reconnection: one offer from the publisher, none from the subscriber.
+    expect(offersTo(server, `/stream/${publisher.streamId}`)).toEqual([
+      { sourceStreamId: 'MANTIS', type: 'offer', sdp: 'fake-offer' },
+    ]);
+    const reconnected = vi.fn();
+    session.on('sessionReconnected', reconnected);
+
+    server.drop(session.connection?.connectionId as string);
+    await vi.waitFor(() => expect(reconnected).toHaveBeenCalled());
+    await vi.waitFor(() => {
+      expect(sending.answersApplied).toEqual(['fake-sfu-answer', 'fake-sfu-answer']);
+      expect(receiving.answersApplied).toEqual(['fake-sfu-restart-answer']);
+    });
+    const publisherOffers = offersTo(server, `/stream/${publisher.streamId}`).filter(
+      (content) => !String(content.sdp).startsWith('fake-sfu'),
+    );
+    expect(publisherOffers.at(-1)).toEqual({
+      sourceStreamId: 'MANTIS',
+      type: 'offer',
+      sdp: 'fake-offer-restart',
+    });
+    expect(offersTo(server, `/subscriber/${subscriber.id}`)).toEqual([
+      { sourceStreamId: 'MANTIS', type: 'offer', sdp: 'fake-offer-restart' },
+    ]);
+    // The restart keeps the same peer connections and the subscription alive.
+    expect(sending.closed || receiving.closed).toBe(false);
+    expect(subscriber.isDestroyed).toBe(false);
+    session.disconnect();
+  });
+
+  it('leaves subscribers alone in relayed sessions, where the publisher restarts the leg', async () => {
+    const server = new FakeServer({ relayed: true });
+    const { session, publisher, subscriber, sending, receiving } = await publishingAndSubscribed(server);
+    server.drop(session.connection?.connectionId as string);
+    await vi.waitFor(() => expect(sending.offers).toEqual(['fake-offer', 'fake-offer-restart']));
+    await vi.waitFor(() => expect(sending.answersApplied).toHaveLength(2));
+    expect(offersTo(server, `/stream/${publisher.streamId}`).map((content) => content.sdp)).toEqual([
+      'fake-offer',
+      'fake-offer-restart',
+    ]);
+    expect(offersTo(server, `/subscriber/${subscriber.id}`)).toEqual([]);
+    expect(receiving.offers).toEqual(['fake-sfu-offer']);
+    session.disconnect();
+  });
+
+  it('does not restart a publisher destroyed before the reconnection', async () => {
+    const server = new FakeServer();
+    const { session, publisher, sending } = await publishingAndSubscribed(server);
+    await session.unpublish(publisher);
+    server.drop(session.connection?.connectionId as string);
+    await vi.waitFor(() => expect(session.state).toBe('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sending.offers).toEqual(['fake-offer']);
+    session.disconnect();
   });
 });

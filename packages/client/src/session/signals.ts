@@ -2,10 +2,11 @@
  * Signals: checking what the app sends (the limits the gateway enforces: `type` ≤ 128 characters of
  * `A-Z a-z 0-9 - _ . ~`, `data` ≤ 8192 characters) and turning received signals into events.
  */
-import { checkSignal } from '@parley/protocol';
+import { checkSignal, type RaptorKey } from '@parley/protocol';
 import { Connection } from '../Connection.js';
-import { ErrorCode, ParleyClientError } from '../errors.js';
+import { ErrorCode, ParleyClientError, RequestTimeoutError, toOperationError } from '../errors.js';
 import type { SignalEvent } from '../events.js';
+import type { RaptorChannel } from '../signaling/raptor-channel.js';
 
 /** What `session.signal()` takes. */
 export interface SignalOptions {
@@ -48,6 +49,43 @@ export function checkSignalOptions(options: SignalOptions | undefined): CheckedS
     throw signalError(400, 'retryAfterReconnect must be a boolean');
   }
   return { type, data, to, retryAfterReconnect: value.retryAfterReconnect ?? true };
+}
+
+/**
+ * Sends a checked signal on `…/signal/{signalId}`, or `…/connection/{to}/signal/{signalId}` for one
+ * recipient. While reconnecting it waits in the channel's queue unless `retryAfterReconnect` is false.
+ * Rejects with `OT_UNABLE_TO_SIGNAL` carrying the server's status, `OT_NOT_CONNECTED` or `OT_TIMEOUT`.
+ */
+export async function sendSignal(
+  channel: RaptorChannel,
+  signal: CheckedSignal,
+  uri: (...pairs: [RaptorKey, string][]) => string,
+  signalId: string,
+): Promise<void> {
+  const pairs: [RaptorKey, string][] = signal.to
+    ? [
+        ['connection', signal.to],
+        ['signal', signalId],
+      ]
+    : [['signal', signalId]];
+  // OpenTok.js leaves empty fields out rather than sending empty strings.
+  const content: Record<string, unknown> = {};
+  if (signal.type !== '') content.type = signal.type;
+  if (signal.data !== '') content.data = signal.data;
+  try {
+    await channel.request(
+      { method: 'signal', uri: uri(...pairs), content },
+      {
+        failWhileReconnecting: !signal.retryAfterReconnect,
+        onTimeout: (ms) => new RequestTimeoutError(ErrorCode.UnableToSignal, 'signal', ms),
+      },
+    );
+  } catch (error) {
+    const converted = toOperationError(error, ErrorCode.UnableToSignal, 'OT_UNABLE_TO_SIGNAL', 'signal');
+    throw converted.name === 'OT_UNABLE_TO_SIGNAL' && converted.status !== undefined
+      ? signalError(converted.status, converted.message, error)
+      : converted;
+  }
 }
 
 /** A signal failure with the OpenTok.js status. */

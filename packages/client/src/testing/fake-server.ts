@@ -97,6 +97,7 @@ export class FakeServer {
   announceStreams = true;
   readonly streams = new Map<string, { owner: string; hash: Record<string, unknown> }>();
   readonly #options: Required<FakeServerOptions>;
+  readonly #announced = new Set<string>();
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = {
@@ -322,17 +323,30 @@ export class FakeServer {
         });
         return;
       }
-      case 'stream:offer':
+      case 'stream:offer': {
         ok();
         this.#send(client, {
           method: 'answer',
           uri: message.uri,
           content: { type: 'answer', sdp: 'fake-sfu-answer', sourceStreamId: 'MANTIS' },
         });
-        if (this.announceStreams) {
-          const stream = this.streams.get(uri?.params.stream as string);
-          if (stream) this.broadcast({ method: 'created', uri: message.uri, content: stream.hash });
+        // A stream is announced once, when its first offer arrives; later offers are renegotiations.
+        const streamId = uri?.params.stream as string;
+        const stream = this.streams.get(streamId);
+        if (this.announceStreams && stream && !this.#announced.has(streamId)) {
+          this.#announced.add(streamId);
+          this.broadcast({ method: 'created', uri: message.uri, content: stream.hash });
         }
+        return;
+      }
+      case 'subscriber:offer':
+        // A subscriber's own offer (an ICE restart after a reconnection) is answered by the SFU.
+        ok();
+        this.#send(client, {
+          method: 'answer',
+          uri: message.uri,
+          content: { type: 'answer', sdp: 'fake-sfu-restart-answer', sourceStreamId: 'MANTIS' },
+        });
         return;
       case 'stream:delete': {
         const streamId = uri?.params.stream as string;

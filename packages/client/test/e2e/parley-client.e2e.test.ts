@@ -1,92 +1,33 @@
 /**
  * The Parley client in headless Chromium against the real reference server (`buildApp`, in process, on
- * 127.0.0.1): Parley-only sessions, mixed sessions with the official OpenTok.js client in both
- * directions, signals, moderation, errors, reconnection and end-to-end encryption. Nothing may leave
- * 127.0.0.1. The OpenTok.js side uses the reference server's own browser harness.
+ * 127.0.0.1), relayed (peer-to-peer) sessions: Parley-only sessions, mixed sessions with the official
+ * OpenTok.js client in both directions, signals, moderation, errors and reconnection. Routed sessions
+ * and end-to-end encryption are in `routed.e2e.test.ts`. Nothing may leave 127.0.0.1. The OpenTok.js
+ * side uses the reference server's own browser harness.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeSessionId } from '../../../../reference-server/src/tokens/session-id.js';
-import { launchTestBrowser, type TestBrowser } from '../../../../reference-server/test/browser/browser.js';
-import { Participant } from '../../../../reference-server/test/browser/participant.js';
-import {
-  type AppFixture,
-  startAppFixture,
-} from '../../../../reference-server/test/e2e/support/app-fixture.js';
-import { buildClient } from '../../scripts/build.ts';
-import { type PageServer, ParleyParticipant, servePages } from './support/parley-participant.js';
+import { type ClientE2e, startClientE2e } from './support/client-fixture.js';
+import { ParleyParticipant } from './support/parley-participant.js';
 
-let fx: AppFixture;
-let browser: TestBrowser;
-let pages: PageServer;
-let buildDir: string;
+let e2e: ClientE2e;
 
 beforeAll(async () => {
-  buildDir = mkdtempSync(join(tmpdir(), 'parley-client-e2e-'));
-  pages = await servePages(readFileSync(await buildClient(join(buildDir, 'dist')), 'utf8'));
-  fx = await startAppFixture({ realtime: { limits: { reconnectGraceMs: 10_000 } } });
-  browser = await launchTestBrowser();
+  e2e = await startClientE2e({ realtime: { limits: { reconnectGraceMs: 10_000 } } });
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.close();
-  await pages?.close();
-  rmSync(buildDir, { recursive: true, force: true });
-  expect(browser.offLoopback).toEqual([]);
+  const offLoopback = e2e?.browser.offLoopback;
+  await e2e?.close();
+  expect(offLoopback).toEqual([]);
 });
 
-const projectId = () => fx.harness.project.apiKey;
-
-/**
- * An end-to-end encrypted session, written to the store as session create would. Relayed, because the
- * routed media path is not wired into `buildApp` yet; the client-side encryption is the same either way.
- */
-async function createEncryptedSession(): Promise<string> {
-  const { project, store } = fx.harness;
-  const now = Date.now();
-  const sessionId = encodeSessionId({ ...project, location: null, createdAt: now });
-  await store.sessions.create({
-    sessionId,
-    applicationId: project.applicationId,
-    mediaMode: 'relayed',
-    archiveMode: 'manual',
-    location: null,
-    e2ee: true,
-    archiveName: null,
-    archiveResolution: null,
-    createdAt: now,
-  });
-  return sessionId;
-}
-
-async function parley(
-  sessionId: string,
-  role: 'publisher' | 'moderator' | 'subscriber' = 'publisher',
-  secret?: string,
-) {
-  const participant = await ParleyParticipant.open(browser.context, pages);
-  await participant.connect(
-    fx.baseUrl,
-    projectId(),
-    sessionId,
-    fx.token(sessionId, role, `role=${role}`),
-    secret,
-  );
-  return participant;
-}
-
-async function opentok(sessionId: string, role: 'publisher' | 'moderator' = 'publisher') {
-  const participant = new Participant(await browser.open(fx.baseUrl));
-  await participant.connect(projectId(), sessionId, fx.token(sessionId, role, `role=${role}`));
-  return participant;
-}
+const relayedSession = () => e2e.createSession({ mediaMode: 'relayed' });
+const parley = (...args: Parameters<ClientE2e['parley']>) => e2e.parley(...args);
+const opentok = (...args: Parameters<ClientE2e['opentok']>) => e2e.opentok(...args);
 
 describe('Parley client, relayed session', () => {
   it('publishes and subscribes between two Parley clients with decoded media, signals and property changes', async () => {
-    const sessionId = await fx.createSession('relayed');
+    const sessionId = await relayedSession();
     const alice = await parley(sessionId);
     const bob = await parley(sessionId);
     await alice.waitForEvent('connectionCreated', { connectionId: bob.connectionId });
@@ -119,7 +60,7 @@ describe('Parley client, relayed session', () => {
   }, 60_000);
 
   it('mixes with OpenTok.js both ways: media, signals and events', async () => {
-    const sessionId = await fx.createSession('relayed');
+    const sessionId = await relayedSession();
     const ot = await opentok(sessionId);
     const px = await parley(sessionId);
     await ot.waitForEvent('connectionCreated', { connectionId: px.connectionId });
@@ -150,7 +91,7 @@ describe('Parley client, relayed session', () => {
   }, 90_000);
 
   it('moderates: force mute, force unpublish and force disconnect, with permission errors for non-moderators', async () => {
-    const sessionId = await fx.createSession('relayed');
+    const sessionId = await relayedSession();
     const moderator = await parley(sessionId, 'moderator');
     const alice = await parley(sessionId);
     const ot = await opentok(sessionId);
@@ -185,24 +126,26 @@ describe('Parley client, relayed session', () => {
   }, 90_000);
 
   it('reports bad tokens and unknown sessions with the OpenTok.js codes', async () => {
-    const sessionId = await fx.createSession('relayed');
-    const page = await ParleyParticipant.open(browser.context, pages);
-    expect(await page.connectError(fx.baseUrl, projectId(), sessionId, 'not-a-token')).toMatchObject({
+    const sessionId = await relayedSession();
+    const page = await ParleyParticipant.open(e2e.browser.context, e2e.pages);
+    expect(await page.connectError(e2e.fx.baseUrl, e2e.projectId(), sessionId, 'not-a-token')).toMatchObject({
       code: 1004,
       name: 'OT_AUTHENTICATION_ERROR',
     });
-    const other = await fx.createSession('relayed');
-    expect(await page.connectError(fx.baseUrl, projectId(), sessionId, fx.token(other))).toMatchObject({
+    const other = await relayedSession();
+    expect(
+      await page.connectError(e2e.fx.baseUrl, e2e.projectId(), sessionId, e2e.fx.token(other)),
+    ).toMatchObject({
       code: 1004,
     });
     await page.page.close();
   }, 30_000);
 
   it('reconnects after the server drops its socket and keeps signalling', async () => {
-    const sessionId = await fx.createSession('relayed');
+    const sessionId = await relayedSession();
     const alice = await parley(sessionId);
     const bob = await opentok(sessionId);
-    expect(fx.harness.app.realtime.gateway.dropSocket(alice.connectionId)).toBe(true);
+    expect(e2e.fx.harness.app.realtime.gateway.dropSocket(alice.connectionId)).toBe(true);
     await alice.waitForEvent('sessionReconnecting');
     await alice.waitForEvent('sessionReconnected');
     await alice.call('signal', 'after', 'reconnect');
@@ -210,23 +153,5 @@ describe('Parley client, relayed session', () => {
     expect((await bob.events()).filter((event) => event.type === 'connectionDestroyed')).toEqual([]);
     await alice.page.close();
     await bob.page.close();
-  }, 60_000);
-});
-
-describe('end-to-end encryption', () => {
-  it('delivers media between clients with the same secret and reports a mismatch to one with another', async () => {
-    const sessionId = await createEncryptedSession();
-    const alice = await parley(sessionId, 'publisher', 'the right secret');
-    const bob = await parley(sessionId, 'publisher', 'the right secret');
-    const eve = await parley(sessionId, 'publisher', 'a wrong secret!');
-    const streamId = await alice.call<string>('publish', { name: 'secret-cam' });
-    await bob.waitForEvent('streamCreated', { streamId });
-    await bob.call('subscribe', streamId);
-    expect((await bob.waitForMedia(streamId)).frameWidth).toBeGreaterThan(0);
-    await eve.waitForEvent('streamCreated', { streamId });
-    await eve.call('subscribe', streamId);
-    await eve.waitForEvent('encryptionSecretMismatch', { streamId });
-    expect((await eve.call<{ framesDecoded: number }>('received', streamId)).framesDecoded).toBe(0);
-    for (const p of [alice, bob, eve]) await p.page.close();
   }, 60_000);
 });

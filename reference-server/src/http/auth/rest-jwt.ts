@@ -11,10 +11,17 @@
  * (an HS256 token "signed" with the public key) are refused. 30 seconds of clock skew are allowed.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { AccountCredentials } from '../../projects/credentials.js';
 import type { ProjectRecord, Store } from '../../store/types.js';
 import { ApiError } from '../errors.js';
+import {
+  checkTimeClaims,
+  JwtError,
+  type JwtKey,
+  type ParsedJwt,
+  parseJwt,
+  verifyJwtSignature,
+} from './compact-jws.js';
 
 /** Allowed clock skew on `iat`, `nbf` and `exp`, in seconds. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -32,8 +39,6 @@ export interface RestJwtVerifierOptions {
   now: () => number;
 }
 
-const encoder = new TextEncoder();
-
 /** Verifies REST JWTs against the store's projects and the account credentials. */
 export class RestJwtVerifier {
   readonly #store: Store;
@@ -50,10 +55,9 @@ export class RestJwtVerifier {
 
   /** Verifies the JWT of an `Authorization: Bearer` header. */
   async verifyBearer(token: string): Promise<RestPrincipal> {
-    const header = decodeHeader(token, 'Authorization');
-    requireAlgorithm(header.alg, 'RS256', 'Authorization: Bearer');
-    const unverified = decodeClaims(token, 'Authorization');
-    const applicationId = unverified.application_id;
+    const jwt = parse(token, 'Authorization');
+    requireAlgorithm(jwt.header.alg, 'RS256', 'Authorization: Bearer');
+    const applicationId = jwt.claims.application_id;
     if (typeof applicationId !== 'string' || applicationId === '') {
       throw new ApiError(
         'MISSING_CLAIM',
@@ -65,10 +69,9 @@ export class RestJwtVerifier {
     if (!project || project.applicationId.toLowerCase() !== applicationId.toLowerCase()) {
       throw new ApiError('UNKNOWN_ISSUER', `No application has the application_id ${applicationId}`);
     }
-    const claims = await this.#verify(
-      token,
-      this.#publicKey(project),
-      'RS256',
+    const claims = this.#verify(
+      jwt,
+      { alg: 'RS256', publicKey: this.#publicKey(project) },
       ['iat', 'exp', 'jti'],
       'Bearer',
     );
@@ -78,9 +81,9 @@ export class RestJwtVerifier {
 
   /** Verifies the JWT of an `X-OPENTOK-AUTH` header (project or account). */
   async verifyOpentok(token: string): Promise<RestPrincipal> {
-    const header = decodeHeader(token, 'X-OPENTOK-AUTH');
+    const jwt = parse(token, 'X-OPENTOK-AUTH');
+    const { header, claims: unverified } = jwt;
     requireAlgorithm(header.alg, 'HS256', 'X-OPENTOK-AUTH');
-    const unverified = decodeClaims(token, 'X-OPENTOK-AUTH');
     const iss = unverified.iss;
     if (typeof iss !== 'string' || iss === '') {
       throw new ApiError(
@@ -94,10 +97,9 @@ export class RestJwtVerifier {
       if (iss !== this.#account.apiKey) {
         throw new ApiError('UNKNOWN_ISSUER', `iss ${iss} is not the account key`);
       }
-      const claims = await this.#verify(
-        token,
-        encoder.encode(this.#account.apiSecret),
-        'HS256',
+      const claims = this.#verify(
+        jwt,
+        { alg: 'HS256', secret: this.#account.apiSecret },
         ['iat', 'exp'],
         'X-OPENTOK-AUTH',
       );
@@ -112,10 +114,9 @@ export class RestJwtVerifier {
     }
     const project = await this.#store.projects.get(iss);
     if (!project) throw new ApiError('UNKNOWN_ISSUER', `No project has the API key ${iss}`);
-    const claims = await this.#verify(
-      token,
-      encoder.encode(project.apiSecret),
-      'HS256',
+    const claims = this.#verify(
+      jwt,
+      { alg: 'HS256', secret: project.apiSecret },
       ['iat', 'exp'],
       'X-OPENTOK-AUTH',
     );
@@ -131,45 +132,32 @@ export class RestJwtVerifier {
     return key;
   }
 
-  async #verify(
-    token: string,
-    key: KeyObject | Uint8Array,
-    algorithm: 'RS256' | 'HS256',
-    requiredClaims: string[],
-    headerName: string,
-  ): Promise<JWTPayload> {
-    const nowMs = this.#now();
-    let payload: JWTPayload;
+  #verify(jwt: ParsedJwt, key: JwtKey, required: string[], headerName: string): Record<string, unknown> {
     try {
-      ({ payload } = await jwtVerify(token, key, {
-        algorithms: [algorithm],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(nowMs),
-        requiredClaims,
-      }));
+      verifyJwtSignature(jwt, key);
+      checkTimeClaims(jwt.claims, {
+        nowSeconds: this.#now() / 1000,
+        toleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+        required,
+      });
     } catch (error) {
-      throw mapJoseError(error, headerName);
+      throw error instanceof JwtError ? toApiError(error, headerName) : error;
     }
-    // jose checks `iat` only together with a maximum age; a token issued in the future is not valid yet.
-    if (typeof payload.iat === 'number' && payload.iat > nowMs / 1000 + CLOCK_TOLERANCE_SECONDS) {
-      throw new ApiError(
-        'TOKEN_NOT_YET_VALID',
-        `The ${headerName} JWT was issued in the future (iat ${payload.iat})`,
-      );
-    }
-    if (payload.jti !== undefined && (typeof payload.jti !== 'string' || payload.jti === '')) {
+    const { jti } = jwt.claims;
+    if (jti !== undefined && (typeof jti !== 'string' || jti === '')) {
       throw new ApiError(
         'MISSING_CLAIM',
         `The jti claim of the ${headerName} JWT must be a non-empty string`,
       );
     }
-    return payload;
+    return jwt.claims;
   }
 
-  async #claimJti(scope: string, claims: JWTPayload): Promise<void> {
+  async #claimJti(scope: string, claims: Record<string, unknown>): Promise<void> {
     if (typeof claims.jti !== 'string') return;
     // Remember the ID for as long as the token could still be accepted, skew included.
-    const expiresAt = ((claims.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000;
+    const exp = typeof claims.exp === 'number' ? claims.exp : 0;
+    const expiresAt = (exp + CLOCK_TOLERANCE_SECONDS) * 1000;
     if (!(await this.#store.jtis.claim(scope, claims.jti, expiresAt))) {
       throw new ApiError(
         'TOKEN_REPLAYED',
@@ -179,22 +167,17 @@ export class RestJwtVerifier {
   }
 }
 
-function decodeHeader(token: string, headerName: string): Record<string, unknown> {
+function parse(token: string, headerName: string): ParsedJwt {
   try {
-    return decodeProtectedHeader(token) as Record<string, unknown>;
-  } catch {
+    return parseJwt(token);
+  } catch (error) {
+    if (error instanceof JwtError && error.failure.reason === 'malformed-claims') {
+      throw new ApiError('MALFORMED_TOKEN', `The claims of the ${headerName} JWT are not a JSON object`);
+    }
     throw new ApiError(
       'MALFORMED_TOKEN',
       `The ${headerName} value is not a compact JWT (header.claims.signature)`,
     );
-  }
-}
-
-function decodeClaims(token: string, headerName: string): JWTPayload {
-  try {
-    return decodeJwt(token);
-  } catch {
-    throw new ApiError('MALFORMED_TOKEN', `The claims of the ${headerName} JWT are not a JSON object`);
   }
 }
 
@@ -207,33 +190,30 @@ function requireAlgorithm(alg: unknown, expected: 'RS256' | 'HS256', headerName:
   );
 }
 
-function mapJoseError(error: unknown, headerName: string): ApiError {
-  if (error instanceof joseErrors.JWTExpired) {
-    return new ApiError('TOKEN_EXPIRED', `The ${headerName} JWT has expired`);
-  }
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing' || error.reason === 'invalid') {
-      return new ApiError('MISSING_CLAIM', `The ${headerName} JWT lacks a valid ${error.claim} claim`);
-    }
-    if (error.claim === 'nbf' || error.claim === 'iat') {
+function toApiError({ failure }: JwtError, headerName: string): ApiError {
+  switch (failure.reason) {
+    case 'expired':
+      return new ApiError('TOKEN_EXPIRED', `The ${headerName} JWT has expired`);
+    case 'not-yet-valid':
+      return failure.claim === 'iat'
+        ? new ApiError('TOKEN_NOT_YET_VALID', `The ${headerName} JWT was issued in the future (iat)`)
+        : new ApiError(
+            'TOKEN_NOT_YET_VALID',
+            `The ${headerName} JWT is not valid yet (nbf is in the future)`,
+          );
+    case 'missing-claim':
+      return new ApiError('MISSING_CLAIM', `The ${headerName} JWT lacks a valid ${failure.claim} claim`);
+    case 'bad-signature':
       return new ApiError(
-        'TOKEN_NOT_YET_VALID',
-        `The ${headerName} JWT is not valid yet (${error.claim} is in the future)`,
+        'BAD_SIGNATURE',
+        `The ${headerName} JWT signature does not verify with the project's key`,
       );
-    }
-    return new ApiError('MALFORMED_TOKEN', `The ${error.claim} claim of the ${headerName} JWT is invalid`);
+    case 'unsupported-header':
+      return new ApiError(
+        'MALFORMED_TOKEN',
+        `The ${headerName} JWT header is not accepted: ${failure.detail}`,
+      );
+    default:
+      return new ApiError('MALFORMED_TOKEN', `The ${headerName} JWT is malformed`);
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
-    return new ApiError('UNSUPPORTED_ALGORITHM', `The ${headerName} JWT algorithm is not accepted`);
-  }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return new ApiError(
-      'BAD_SIGNATURE',
-      `The ${headerName} JWT signature does not verify with the project's key`,
-    );
-  }
-  if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
-    return new ApiError('MALFORMED_TOKEN', `The ${headerName} JWT is malformed`);
-  }
-  return new ApiError('INTERNAL', undefined, { cause: error });
 }

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import OpenTok from 'opentok';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accountAuth,
@@ -109,24 +110,73 @@ describe('project management', () => {
     expect(json<{ message: string }>(invalid).message).toMatch(/^path\.projectId must match the pattern/);
   });
 
-  it('suspends (locking the project out), renames and reactivates a project', async () => {
-    const { project } = await h.addProject('To suspend');
+  it('suspends (locking the project out of REST and clients, and telling the realtime layer), renames and reactivates a project', async () => {
+    const { project, credentials } = await h.addProject('To suspend');
+    const changes: string[] = [];
+    h.app.parley.projectChanges.on('suspended', (p) => changes.push(`suspended ${p.applicationId}`));
+    h.app.parley.projectChanges.on('reactivated', (p) => changes.push(`reactivated ${p.applicationId}`));
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/session/create',
+      headers: { 'x-opentok-auth': await opentokJwt(project), accept: 'application/json' },
+    });
+    const [{ session_id: sessionId }] = json<[{ session_id: string }]>(created);
+
     const suspended = await call('PUT', `/v2/project/${project.apiKey}`, { status: 'SUSPENDED' });
     expect(suspended.statusCode).toBe(200);
     expect(json<Details>(suspended)).toMatchObject({ status: 'SUSPENDED', name: 'To suspend' });
-    const refused = await h.app.inject({
-      method: 'POST',
-      url: '/session/create',
-      headers: { 'x-opentok-auth': await opentokJwt(project) },
+    expect(changes).toEqual([`suspended ${project.applicationId}`]);
+
+    // Every REST call of the project, with either kind of credentials.
+    const refusals = [
+      await h.app.inject({
+        method: 'POST',
+        url: '/session/create',
+        headers: { 'x-opentok-auth': await opentokJwt(project) },
+      }),
+      await h.app.inject({
+        method: 'GET',
+        url: `/v2/project/${project.applicationId}/callback`,
+        headers: { authorization: `Bearer ${await bearerJwt(credentials)}` },
+      }),
+      await h.app.inject({
+        method: 'DELETE',
+        url: `/v2/project/${project.apiKey}/archive/storage`,
+        headers: { 'x-opentok-auth': await opentokJwt(project) },
+      }),
+    ];
+    for (const refused of refusals) {
+      expect(refused.statusCode).toBe(403);
+      expect(json(refused)).toEqual({
+        code: 40302,
+        message: `Project ${project.applicationId} is suspended`,
+      });
+    }
+    // And every client: session info answers OpenTok.js's "project suspended" error.
+    const clientToken = new OpenTok(project.apiKey, project.apiSecret).generateToken(sessionId);
+    const info = await h.app.inject({
+      method: 'GET',
+      url: `/session/${sessionId}`,
+      headers: { accept: 'application/json', 'x-opentok-auth': clientToken },
     });
-    expect(refused.statusCode).toBe(403);
-    expect(json(refused)).toMatchObject({ code: 40302 });
+    expect(json<[{ error: { code: string } }]>(info)[0].error.code).toBe('409');
+
+    // A second suspension changes nothing and tells nobody.
+    await call('PUT', `/v2/project/${project.apiKey}`, { status: 'SUSPENDED' });
+    expect(changes).toHaveLength(1);
 
     const renamed = json<Details>(
       await call('PUT', `/v2/project/${project.applicationId}`, { name: 'Renamed', status: 'ACTIVE' }),
     );
     expect(renamed).toMatchObject({ status: 'ACTIVE', name: 'Renamed' });
     expect(renamed.updatedAt).toBeGreaterThanOrEqual(renamed.createdAt);
+    expect(changes).toEqual([`suspended ${project.applicationId}`, `reactivated ${project.applicationId}`]);
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/session/create',
+      headers: { 'x-opentok-auth': await opentokJwt(project) },
+    });
+    expect(again.statusCode).toBe(200);
   });
 
   it('rejects update bodies that change nothing or break the spec', async () => {
@@ -139,16 +189,21 @@ describe('project management', () => {
 
   it('rotates the secret', async () => {
     const { project } = await h.addProject('To rotate');
+    const rotated: string[] = [];
+    h.app.parley.projectChanges.on('secretRotated', (p) => rotated.push(p.apiSecret));
     const res = await call('POST', `/v2/project/${project.apiKey}/refreshSecret`);
     expect(res.statusCode).toBe(200);
     const details = json<Details>(res);
     expect(details.secret).not.toBe(project.apiSecret);
     expect((await h.store.projects.get(project.apiKey))?.apiSecret).toBe(details.secret);
+    expect(rotated).toEqual([details.secret]);
     expect((await call('POST', '/v2/project/12345678/refreshSecret')).statusCode).toBe(404);
   });
 
   it('deletes a project with everything it owns', async () => {
     const { project } = await h.addProject('To delete');
+    const deleted: string[] = [];
+    h.app.parley.projectChanges.on('deleted', (p) => deleted.push(p.applicationId));
     const session = await h.app.inject({
       method: 'POST',
       url: '/session/create',
@@ -162,6 +217,7 @@ describe('project management', () => {
     expect(res.body).toBe('');
     expect(await h.store.projects.get(project.applicationId)).toBeNull();
     expect(await h.store.sessions.get(sessionId)).toBeNull();
+    expect(deleted).toEqual([project.applicationId]);
     expect((await call('DELETE', `/v2/project/${project.apiKey}`)).statusCode).toBe(404);
     const gone = await h.app.inject({
       method: 'POST',

@@ -56,7 +56,7 @@ interface ProjectUpdateBody {
 /** The projects resource. */
 export const projectsResource: ResourceModule = {
   name: 'projects',
-  handlers: ({ store, account, now }) => ({
+  handlers: ({ store, account, now, projectChanges }) => ({
     async createProject(request: FastifyRequest) {
       const body = (request.body ?? {}) as ProjectCreateBody;
       const { project, credentials } = await createProject(store, {
@@ -95,6 +95,9 @@ export const projectsResource: ResourceModule = {
           { applicationId: project.applicationId, status: updated.status },
           'project status changed',
         );
+        // The store no longer admits the project's REST calls and clients; this tells the realtime layer
+        // to disconnect the clients already connected.
+        projectChanges.statusChanged(project, updated);
       }
       return projectDetails(updated);
     },
@@ -106,6 +109,7 @@ export const projectsResource: ResourceModule = {
         throw new ApiError('PROJECT_NOT_FOUND', `Project ${project.applicationId} was not found`);
       }
       request.log.info({ applicationId: project.applicationId }, 'project deleted');
+      projectChanges.emit('deleted', project);
       return reply.code(204).send();
     },
 
@@ -114,6 +118,7 @@ export const projectsResource: ResourceModule = {
       const updated = await rotateProjectSecret(store, project.applicationId, now());
       if (!updated) throw new ApiError('PROJECT_NOT_FOUND', `Project ${project.applicationId} was not found`);
       request.log.info({ applicationId: project.applicationId }, 'project secret rotated');
+      projectChanges.emit('secretRotated', updated);
       return projectDetails(updated);
     },
   }),

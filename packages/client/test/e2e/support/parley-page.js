@@ -104,6 +104,18 @@ window.P = {
     }
     return { framesDecoded, frameWidth, audioPackets };
   },
+  // The local ICE username fragment in use: of a subscriber (with `streamId`) or of the publisher's first
+  // leg. It changes with every ICE restart.
+  async localUfrag(streamId) {
+    const report = streamId
+      ? await subscribers.get(streamId).getStats()
+      : (await publisher.getStats())[0]?.stats;
+    if (!report) return null;
+    for (const stat of report.values()) {
+      if (stat.type === 'transport' && stat.iceLocalUsernameFragment) return stat.iceLocalUsernameFragment;
+    }
+    return null;
+  },
   capabilities: () => ({ ...session.capabilities }),
   publishAudio: (on) => publisher.publishAudio(on),
   publishVideo: (on) => publisher.publishVideo(on),

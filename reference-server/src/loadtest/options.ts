@@ -1,0 +1,89 @@
+/**
+ * The options of a load test, validated with messages that name the field (the CLI prints them).
+ */
+import type { LoadMedia } from './clients.js';
+
+/** What to run. */
+export interface LoadTestOptions {
+  /** Publishers, each in its own session (router). Default 1. */
+  publishers?: number;
+  /** Subscribers of each publisher (1 is a one-to-one call, 16 a 1→16 fan-out). Default 1. */
+  subscribersPerPublisher?: number;
+  /** Tracks per stream. Default `audio+video`. */
+  media?: LoadMedia;
+  /** SFU worker processes. Default 1 (the load generator needs the other cores). */
+  workers?: number;
+  /** Seconds between the last connection and the start of the measurement. Default 2. */
+  warmupSeconds?: number;
+  /** Seconds measured. Default 10. */
+  durationSeconds?: number;
+  /** Clients connecting at the same time. Default 4 (DTLS handshakes are CPU-heavy in werift). */
+  connectConcurrency?: number;
+  /** How long one client may take to connect, in milliseconds. Default 15 000. */
+  connectTimeoutMs?: number;
+  /**
+   * A directory for V8 CPU profiles of the SFU workers (\`--cpu-prof\`), written when they exit. Default:
+   * none (no profiling).
+   */
+  cpuProfileDir?: string;
+}
+
+/** {@link LoadTestOptions} with every default applied. */
+export type ResolvedLoadTestOptions = Required<Omit<LoadTestOptions, 'cpuProfileDir'>> & {
+  cpuProfileDir: string | undefined;
+};
+
+/** A bad option; the message names it. */
+export class LoadTestOptionError extends Error {
+  override readonly name = 'LoadTestOptionError';
+}
+
+const MEDIA: readonly LoadMedia[] = ['audio', 'video', 'audio+video'];
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new LoadTestOptionError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seconds(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new LoadTestOptionError(
+      `${field} must be a number of seconds from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Applies the defaults and validates; throws a {@link LoadTestOptionError} naming the bad field. */
+export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedLoadTestOptions {
+  const media = options.media ?? 'audio+video';
+  if (!MEDIA.includes(media)) {
+    throw new LoadTestOptionError(`media must be one of ${MEDIA.join(', ')}, got ${String(media)}`);
+  }
+  return {
+    publishers: integer(options.publishers ?? 1, 'publishers', 1, 1000),
+    subscribersPerPublisher: integer(
+      options.subscribersPerPublisher ?? 1,
+      'subscribersPerPublisher',
+      1,
+      1000,
+    ),
+    media,
+    workers: integer(options.workers ?? 1, 'workers', 1, 64),
+    warmupSeconds: seconds(options.warmupSeconds ?? 2, 'warmupSeconds', 0, 600),
+    durationSeconds: seconds(options.durationSeconds ?? 10, 'durationSeconds', 0.5, 3600),
+    connectConcurrency: integer(options.connectConcurrency ?? 4, 'connectConcurrency', 1, 256),
+    connectTimeoutMs: integer(options.connectTimeoutMs ?? 15_000, 'connectTimeoutMs', 100, 600_000),
+    cpuProfileDir: profileDir(options.cpuProfileDir),
+  };
+}
+
+function profileDir(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new LoadTestOptionError('cpuProfileDir must be a non-empty directory path');
+  }
+  return value;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { packetGoal, type Scenario, scenarioChart, scenarioTable } from './report-markdown.js';
+import type { LoadTestReport } from './run.js';
+
+function report(
+  subscribersPerPublisher: number,
+  packetsOutPerCoreSecond: number,
+  ratio: number,
+): LoadTestReport {
+  const dist = { count: 1, p50: 120, p95: 180, max: 200 };
+  return {
+    config: {
+      publishers: 4,
+      subscribersPerPublisher,
+      media: 'audio+video',
+      workers: 1,
+      warmupSeconds: 1,
+      durationSeconds: 5,
+      connectConcurrency: 8,
+      connectTimeoutMs: 15_000,
+      cpuProfileDir: undefined,
+    },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    machine: { cpus: 2, cpuModel: 'test', node: 'v24' },
+    streams: {
+      sessions: 4,
+      publishers: 4,
+      subscribers: 4,
+      forwarded: 4 * subscribersPerPublisher,
+      consumers: 8,
+    },
+    server: {
+      workers: 1,
+      windowSeconds: 5,
+      cpuSeconds: 1,
+      coresUsed: 0.2,
+      packetsIn: 1000,
+      packetsOut: packetsOutPerCoreSecond,
+      packetsInPerSecond: 200,
+      packetsOutPerSecond: 200,
+      packetsOutPerCoreSecond,
+      bitrateOutBps: 1,
+      rssIdleBytes: 0,
+      rssBytes: 2 * 1024 * 1024,
+      rssPerForwardedStreamBytes: 1.5 * 1024 * 1024,
+    },
+    delivery: { ratio, expected: 1000, received: 1000, lost: 0, sequenceGaps: 3, late: 0 },
+    connectMs: { publisher: dist, subscriber: dist },
+    firstPacketMs: { any: dist, video: dist },
+    loadGenerator: { cpuSeconds: 1, coresUsed: 0.2, packetsSent: 1000 },
+  };
+}
+
+describe('load report rendering', () => {
+  const scenarios: Scenario[] = [
+    { name: '1:1 × 4', report: report(1, 30_000, 1) },
+    { name: '1→16 × 4', report: report(16, 20_000, 0.99) },
+  ];
+
+  it('uses the fan-out goal when a publisher has several subscribers', () => {
+    expect(packetGoal(report(1, 0, 1))).toBe(25_000);
+    expect(packetGoal(report(16, 0, 1))).toBe(40_000);
+  });
+
+  it('marks each row against its goal', () => {
+    const table = scenarioTable(scenarios).split('\n');
+    expect(table).toHaveLength(4);
+    expect(table[2]).toContain('**30,000** (25,000) ✅');
+    expect(table[2]).toContain('| 1.50 |');
+    expect(table[3]).toContain('**20,000** (40,000) ❌');
+    expect(table[3]).toContain('0.9900 ❌');
+  });
+
+  it('draws one bar per scenario, coloured by the goal, with escaped names', () => {
+    const svg = scenarioChart([...scenarios, { name: 'a<b', report: report(1, 1, 1) }]);
+    expect(svg.match(/<rect /g)).toHaveLength(3);
+    expect(svg).toContain('fill="#2e7d32"');
+    expect(svg).toContain('fill="#c62828"');
+    expect(svg).toContain('a&lt;b');
+  });
+});
