@@ -139,11 +139,6 @@ export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   },
   { operationIds: ['startCaptions', 'stopCaptions'], reason: notYet('captions issue') },
   { operationIds: ['connectAudio'], reason: notYet('Audio Connector issue') },
-  {
-    tests: ['negative data > getSessionInfo'],
-    reason:
-      'the reference server answers HTTP 400 to a malformed session ID or a missing token, where the spec documents HTTP 200 with a SessionInfoError (reported)',
-  },
   { capability: 'media', reason: 'the reference server has no SFU media path yet (realtime issue)' },
 ];
 

@@ -9833,12 +9833,19 @@ export interface components {
          */
         CallbackId: string;
         /**
+         * @description The session ID the client passed to `initSession`, put into the path unencoded. Any string is accepted
+         *     here: a malformed or unknown session ID is answered with HTTP 200 and the error object `400`
+         *     (`Invalid session ID`) or `404`, because OpenTok.js maps only those to `OT_INVALID_SESSION_ID` (1005).
+         * @example 2_MX40NzEyMzQ1Nn5-MTcwMDAwMDAwMDAwMH5hYmNkZWZ-fg
+         */
+        SessionInfoSessionId: string;
+        /**
          * @description Asks for the extended session info (`ice_servers` and `properties` included). OpenTok.js always sends
          *     `extended=true`. Parley always answers with the extended form, so `false` or an absent parameter give the
-         *     same body.
+         *     same body, and any other value is ignored rather than rejected (the client cannot report a 400 here).
          * @example true
          */
-        SessionInfoExtended: "true" | "false";
+        SessionInfoExtended: string;
         /**
          * @description The **client token** the application passed to `session.connect(token)`, sent verbatim. Any of the three
          *     client token formats is accepted: a Vonage JWT (RS256, `application_id`), a legacy JWT (HS256, `iss` = API
@@ -13518,12 +13525,12 @@ export interface operations {
                 /**
                  * @description Asks for the extended session info (`ice_servers` and `properties` included). OpenTok.js always sends
                  *     `extended=true`. Parley always answers with the extended form, so `false` or an absent parameter give the
-                 *     same body.
+                 *     same body, and any other value is ignored rather than rejected (the client cannot report a 400 here).
                  * @example true
                  */
                 extended?: components["parameters"]["SessionInfoExtended"];
             };
-            header: {
+            header?: {
                 /**
                  * @description The **client token** the application passed to `session.connect(token)`, sent verbatim. Any of the three
                  *     client token formats is accepted: a Vonage JWT (RS256, `application_id`), a legacy JWT (HS256, `iss` = API
@@ -13531,7 +13538,7 @@ export interface operations {
                  *     authorises one client to join one session with one role. A missing or unreadable token is answered like
                  *     any other bad token: HTTP 200 with the error object `403` `Invalid token format`.
                  */
-                "X-OPENTOK-AUTH": components["parameters"]["ClientTokenHeader"];
+                "X-OPENTOK-AUTH"?: components["parameters"]["ClientTokenHeader"];
                 /**
                  * @description The session-info protocol version. OpenTok.js sends `1`; Parley answers version 1 whatever the value.
                  * @example 1
@@ -13554,10 +13561,12 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The session ID, as returned by `POST /session/create`.
+                 * @description The session ID the client passed to `initSession`, put into the path unencoded. Any string is accepted
+                 *     here: a malformed or unknown session ID is answered with HTTP 200 and the error object `400`
+                 *     (`Invalid session ID`) or `404`, because OpenTok.js maps only those to `OT_INVALID_SESSION_ID` (1005).
                  * @example 2_MX40NzEyMzQ1Nn5-MTcwMDAwMDAwMDAwMH5hYmNkZWZ-fg
                  */
-                sessionId: components["parameters"]["SessionId"];
+                sessionId: components["parameters"]["SessionInfoSessionId"];
             };
             cookie?: never;
         };
@@ -13586,12 +13595,12 @@ export interface operations {
                 /**
                  * @description Asks for the extended session info (`ice_servers` and `properties` included). OpenTok.js always sends
                  *     `extended=true`. Parley always answers with the extended form, so `false` or an absent parameter give the
-                 *     same body.
+                 *     same body, and any other value is ignored rather than rejected (the client cannot report a 400 here).
                  * @example true
                  */
                 extended?: components["parameters"]["SessionInfoExtended"];
             };
-            header: {
+            header?: {
                 /**
                  * @description The **client token** the application passed to `session.connect(token)`, sent verbatim. Any of the three
                  *     client token formats is accepted: a Vonage JWT (RS256, `application_id`), a legacy JWT (HS256, `iss` = API
@@ -13599,7 +13608,7 @@ export interface operations {
                  *     authorises one client to join one session with one role. A missing or unreadable token is answered like
                  *     any other bad token: HTTP 200 with the error object `403` `Invalid token format`.
                  */
-                "X-OPENTOK-AUTH": components["parameters"]["ClientTokenHeader"];
+                "X-OPENTOK-AUTH"?: components["parameters"]["ClientTokenHeader"];
                 /**
                  * @description The session-info protocol version. OpenTok.js sends `1`; Parley answers version 1 whatever the value.
                  * @example 1
@@ -13622,10 +13631,12 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description The session ID, as returned by `POST /session/create`.
+                 * @description The session ID the client passed to `initSession`, put into the path unencoded. Any string is accepted
+                 *     here: a malformed or unknown session ID is answered with HTTP 200 and the error object `400`
+                 *     (`Invalid session ID`) or `404`, because OpenTok.js maps only those to `OT_INVALID_SESSION_ID` (1005).
                  * @example 2_MX40NzEyMzQ1Nn5-MTcwMDAwMDAwMDAwMH5hYmNkZWZ-fg
                  */
-                sessionId: components["parameters"]["SessionId"];
+                sessionId: components["parameters"]["SessionInfoSessionId"];
             };
             cookie?: never;
         };
