@@ -139,7 +139,11 @@ export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   },
   { operationIds: ['startCaptions', 'stopCaptions'], reason: notYet('captions issue') },
   { operationIds: ['connectAudio'], reason: notYet('Audio Connector issue') },
-  { capability: 'media', reason: 'the reference server has no SFU media path yet (realtime issue)' },
+  {
+    capability: 'media',
+    reason:
+      "the suite's own participants cannot publish WebRTC media yet (the next step of the contract issue)",
+  },
 ];
 
 /**
