@@ -27,7 +27,7 @@ describe('guide samples', () => {
     expect(report(typecheckSamples(samples, 'node'))).toBe('');
   });
 
-  it('type-checks every browser sample against the OpenTok.js types and the DOM', () => {
+  it('type-checks every browser sample against the OpenTok.js types, @parley/client and the DOM', () => {
     expect(report(typecheckSamples(samples, 'browser'))).toBe('');
   });
 
@@ -38,6 +38,16 @@ describe('guide samples', () => {
     );
     expect(typecheckSamples(wrong, 'node').map((d) => d.location)).toEqual(['guides/wrong.md:5']);
     expect(typecheckSamples(wrong, 'browser').map((d) => d.location)).toEqual(['guides/wrong.md:9']);
+  });
+
+  it('checks browser samples against the real @parley/client, not against any', () => {
+    const wrong = extractSamples(
+      'wrong-client.md',
+      "# T\n\n```ts browser\nimport { initSession } from '@parley/client';\nconst session = initSession('p', 's', { url: 'u' });\nawait session.conect('token');\n```\n",
+    );
+    const diagnostics = typecheckSamples(wrong, 'browser');
+    expect(diagnostics.map((d) => d.location)).toEqual(['guides/wrong-client.md:6']);
+    expect(diagnostics[0]?.message).toMatch(/conect/);
   });
 
   it('reports a broken sample with its guide and line', () => {

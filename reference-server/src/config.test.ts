@@ -19,6 +19,11 @@ describe('loadConfig', () => {
       bodyLimit: 1_048_576,
       shutdownTimeoutMs: 10_000,
       playground: true,
+      mediaListenIps: ['127.0.0.1'],
+      mediaAnnouncedAddress: null,
+      mediaPortMin: null,
+      mediaPortMax: null,
+      turnServers: [],
     });
   });
 
@@ -55,6 +60,22 @@ describe('loadConfig', () => {
     [['--prot', '1'], {}, 'Unknown option --prot'],
     [['--port'], {}, '--port needs a value'],
     [['start'], {}, 'Unexpected argument "start"'],
+    [['--media-listen-ips', '127.0.0.1,::1'], {}, '--media-listen-ips must be an IPv4 address, got "::1"'],
+    [['--media-listen-ips', '0.0.0.0,10.0.0.1'], {}, 'must not mix 0.0.0.0'],
+    [[], { PARLEY_MEDIA_ANNOUNCED_ADDRESS: 'vm.example' }, 'PARLEY_MEDIA_ANNOUNCED_ADDRESS must be an IPv4'],
+    [
+      ['--media-port-min', '80', '--media-port-max', '90'],
+      {},
+      '--media-port-min must be an integer from 1024',
+    ],
+    [['--media-port-min', '40000'], {}, '--media-port-min and --media-port-max'],
+    [['--media-port-min', '40000', '--media-port-max', '40000'], {}, 'must be above --media-port-min'],
+    [
+      ['--turn-servers', 'turn:host:3478'],
+      {},
+      '--turn-servers entry 1 is a TURN server and needs USER:PASS@',
+    ],
+    [[], { PARLEY_TURN_SERVERS: '[{"urls":"x"}]' }, 'PARLEY_TURN_SERVERS[0].urls must be stun:'],
   ])('rejects %j %j naming the option', (argv, env, message) => {
     expect(() => load(argv, env)).toThrow(ConfigError);
     expect(() => load(argv, env)).toThrow(message);
@@ -63,6 +84,26 @@ describe('loadConfig', () => {
   it('reads the SQLite durability', () => {
     expect(load(['--durability', 'full']).durability).toBe('full');
     expect(load([], { PARLEY_DURABILITY: 'full' }).durability).toBe('full');
+  });
+
+  it('reads the media addresses, port range and TURN servers', () => {
+    const config = load(
+      ['--media-listen-ips', '127.0.0.1, 10.0.0.5', '--media-port-min=40000', '--media-port-max', '40100'],
+      {
+        PARLEY_MEDIA_ANNOUNCED_ADDRESS: '203.0.113.7',
+        PARLEY_TURN_SERVERS: 'turn:u:p@turn.example.com:3478,stun:turn.example.com:3478',
+      },
+    );
+    expect(config).toMatchObject({
+      mediaListenIps: ['127.0.0.1', '10.0.0.5'],
+      mediaAnnouncedAddress: '203.0.113.7',
+      mediaPortMin: 40000,
+      mediaPortMax: 40100,
+      turnServers: [
+        { urls: 'turn:turn.example.com:3478', username: 'u', credential: 'p' },
+        { urls: 'stun:turn.example.com:3478' },
+      ],
+    });
   });
 
   it('normalises the public URL', () => {

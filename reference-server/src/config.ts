@@ -3,7 +3,10 @@
  * declared once in {@link CONFIG_OPTIONS}; `parley start --help` and the README's table are generated
  * from that list, so the documentation cannot drift from the parser.
  */
+import { isIPv4 } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { IceServerListError, parseIceServerList } from './realtime/ice-server-list.js';
+import type { IceServer } from './sfu/types.js';
 import type { SqliteDurability } from './store/sqlite-store.js';
 
 /** Pino log levels accepted by `--log-level`. */
@@ -47,6 +50,16 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Serve the development playground (page and token endpoint) at `/playground`. */
   playground: boolean;
+  /** The local IPv4 addresses routed media (ICE) binds to; `['0.0.0.0']` means every interface. */
+  mediaListenIps: string[];
+  /** The IPv4 address announced to clients instead of the listen address (behind NAT); null for none. */
+  mediaAnnouncedAddress: string | null;
+  /** The lowest UDP port routed media binds to; null lets the OS choose (set with `mediaPortMax`). */
+  mediaPortMin: number | null;
+  /** The highest UDP port routed media binds to; null lets the OS choose (set with `mediaPortMin`). */
+  mediaPortMax: number | null;
+  /** STUN/TURN servers handed to clients in session info and with every peer connection. */
+  turnServers: IceServer[];
 }
 
 /** One configurable option. */
@@ -91,6 +104,12 @@ const oneOf =
     }
     return raw as T;
   };
+
+const ipv4 = (name: string, raw: string): string => {
+  const value = raw.trim();
+  if (!isIPv4(value)) throw new ConfigError(`${name} must be an IPv4 address, got "${raw}"`);
+  return value;
+};
 
 const option = <K extends keyof ServerConfig>(o: ConfigOption<K>): ConfigOption<K> => o;
 
@@ -217,6 +236,62 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
       throw new ConfigError(`--playground must be on or off, got "${raw}"`);
     },
   }),
+  option({
+    key: 'mediaListenIps',
+    flag: 'media-listen-ips',
+    env: 'PARLEY_MEDIA_LISTEN_IPS',
+    defaultText: '127.0.0.1',
+    description:
+      'Comma-separated local IPv4 addresses routed media (ICE) uses; media never leaves them. `0.0.0.0` alone uses every interface. No STUN server is contacted.',
+    parse: (raw) => {
+      const ips = raw.split(',').map((ip) => ipv4('--media-listen-ips', ip));
+      if (ips.includes('0.0.0.0') && ips.length > 1) {
+        throw new ConfigError('--media-listen-ips must not mix 0.0.0.0 with specific addresses');
+      }
+      return [...new Set(ips)];
+    },
+  }),
+  option({
+    key: 'mediaAnnouncedAddress',
+    flag: 'media-announced-address',
+    env: 'PARLEY_MEDIA_ANNOUNCED_ADDRESS',
+    defaultText: 'none',
+    description:
+      "IPv4 address announced to clients in the SFU's ICE candidates instead of the listen address (a server behind NAT, e.g. a cloud VM's public IP).",
+    parse: (raw) => ipv4('--media-announced-address', raw),
+  }),
+  option({
+    key: 'mediaPortMin',
+    flag: 'media-port-min',
+    env: 'PARLEY_MEDIA_PORT_MIN',
+    defaultText: 'any',
+    description: 'Lowest UDP port routed media binds to; set together with --media-port-max.',
+    parse: integer('--media-port-min', 1024, 65535),
+  }),
+  option({
+    key: 'mediaPortMax',
+    flag: 'media-port-max',
+    env: 'PARLEY_MEDIA_PORT_MAX',
+    defaultText: 'any',
+    description: 'Highest UDP port routed media binds to; above --media-port-min.',
+    parse: integer('--media-port-max', 1024, 65535),
+  }),
+  option({
+    key: 'turnServers',
+    flag: 'turn-servers',
+    env: 'PARLEY_TURN_SERVERS',
+    defaultText: 'none',
+    description:
+      'STUN/TURN servers handed to clients (session info, publish and subscribe answers): comma-separated `turn:USER:PASS@HOST:PORT[?transport=udp|tcp]`, `turns:USER:PASS@HOST:PORT` or `stun:HOST:PORT` (percent-encode `:`, `@`, `,` in USER and PASS), or a JSON array of RTCIceServer objects (`[{"urls":"turn:host:3478","username":"u","credential":"p"}]`).',
+    parse: (raw) => {
+      try {
+        return parseIceServerList(raw, '--turn-servers');
+      } catch (error) {
+        if (error instanceof IceServerListError) throw new ConfigError(error.message);
+        throw error;
+      }
+    },
+  }),
 ];
 
 /** Where {@link loadConfig} reads from. */
@@ -278,7 +353,27 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     bodyLimit: value('bodyLimit', 1_048_576),
     shutdownTimeoutMs: value('shutdownTimeoutMs', 10_000),
     playground: value('playground', true),
+    mediaListenIps: value('mediaListenIps', ['127.0.0.1']),
+    mediaAnnouncedAddress: value('mediaAnnouncedAddress', null),
+    ...mediaPorts(value('mediaPortMin', null), value('mediaPortMax', null)),
+    turnServers: value('turnServers', []),
   };
+}
+
+/** Checks the media port range as a whole: both ends or neither, the lower below the higher. */
+function mediaPorts(
+  min: number | null,
+  max: number | null,
+): Pick<ServerConfig, 'mediaPortMin' | 'mediaPortMax'> {
+  if ((min === null) !== (max === null)) {
+    throw new ConfigError(
+      '--media-port-min and --media-port-max (PARLEY_MEDIA_PORT_MIN, PARLEY_MEDIA_PORT_MAX) must be set together',
+    );
+  }
+  if (min !== null && max !== null && max <= min) {
+    throw new ConfigError(`--media-port-max (${max}) must be above --media-port-min (${min})`);
+  }
+  return { mediaPortMin: min, mediaPortMax: max };
 }
 
 function parseFlags(argv: readonly string[]): Map<string, string> {

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import OpenTok from 'opentok';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ServerConfig } from './config.js';
@@ -24,15 +25,15 @@ describe('startServer', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const config = (): ServerConfig =>
+  const config = (extra: string[] = []): ServerConfig =>
     loadConfig({
-      argv: ['--port', '0', '--data-dir', dataDir, '--log-level', 'silent'],
+      argv: ['--port', '0', '--data-dir', dataDir, '--log-level', 'silent', ...extra],
       env: {},
       cwd: dataDir,
     });
-  const start = async (): Promise<{ server: RunningServer; output: string }> => {
+  const start = async (extra: string[] = []): Promise<{ server: RunningServer; output: string }> => {
     let output = '';
-    const server = await startServer(config(), {
+    const server = await startServer(config(extra), {
       out: { write: (t: string) => (output += t) },
       logger: pino({ level: 'silent' }),
     });
@@ -87,6 +88,25 @@ describe('startServer', () => {
     });
     const updated = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
     expect(updated).toEqual({ ...file, apiUrl: second.server.url });
+  });
+
+  it('hands the configured TURN servers to clients in session info', async () => {
+    const { server } = await start(['--turn-servers', 'turn:alice:s%40cret@turn.example.com:3478']);
+    const file = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
+    const created = await fetch(`${server.url}/session/create`, {
+      method: 'POST',
+      headers: {
+        'x-opentok-auth': await opentokJwt({ apiKey: file.apiKey, apiSecret: file.apiSecret }),
+        accept: 'application/json',
+      },
+    });
+    const [{ session_id: sessionId }] = (await created.json()) as [{ session_id: string }];
+    const token = new OpenTok(file.apiKey, file.apiSecret).generateToken(sessionId);
+    const info = await fetch(`${server.url}/session/${sessionId}`, { headers: { 'x-opentok-auth': token } });
+    const [body] = (await info.json()) as [{ ice_servers: unknown }];
+    expect(body.ice_servers).toEqual([
+      { urls: 'turn:turn.example.com:3478', username: 'alice', credential: 's@cret' },
+    ]);
   });
 
   it('closes: marks the app draining, stops listening and closes the store', async () => {

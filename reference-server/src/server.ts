@@ -21,6 +21,7 @@ import {
 } from './projects/credentials-file.js';
 import { createProject, DEFAULT_PROJECT_NAME } from './projects/projects.js';
 import { loadOrCreateSecretBox } from './projects/secret-box.js';
+import { createSfuEngine, type SfuEngine, type SfuEngineOptions } from './sfu/index.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
@@ -67,7 +68,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const secrets = await loadOrCreateSecretBox(config.dataDir);
   const store = await openStore(config);
   let app: FastifyInstance | undefined;
+  let sfu: SfuEngine | undefined;
   try {
+    sfu = createSfuEngine(sfuEngineOptions(config));
     const provisionalUrl = config.publicUrl ?? localUrl(config.host, config.port);
     const created = await bootstrapDefaultProject(store, account, config.dataDir, provisionalUrl);
     app = await buildApp({
@@ -78,6 +81,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       bodyLimit: config.bodyLimit,
       rateLimit: config.rateLimit > 0 ? { ratePerSecond: config.rateLimit, burst: config.rateBurst } : null,
       playground: config.playground ? {} : null,
+      realtime: { sfu, iceServers: config.turnServers },
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -88,6 +92,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     out.write(banner(url, config, created, await readCredentialsFile(config.dataDir)));
 
     const running = app;
+    const engine = sfu;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -96,15 +101,28 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       account,
       created: created ? { ...created, apiUrl: url } : null,
       close: () => {
-        closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger);
+        closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger).finally(() => engine.close());
         return closing;
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    sfu?.close();
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The SFU engine's options from the media flags (the engine validates them again, naming its fields). */
+export function sfuEngineOptions(config: ServerConfig): SfuEngineOptions {
+  return {
+    listenIps: config.mediaListenIps,
+    ...(config.mediaAnnouncedAddress ? { announcedAddress: config.mediaAnnouncedAddress } : {}),
+    ...(config.mediaPortMin !== null && config.mediaPortMax !== null
+      ? { portRange: { min: config.mediaPortMin, max: config.mediaPortMax } }
+      : {}),
+    iceServers: config.turnServers,
+  };
 }
 
 /**

@@ -48,6 +48,7 @@ export const NAVIGATION: readonly NavSection[] = [
     title: 'Run',
     items: [
       guide('self-hosting.md', 'Self-hosting'),
+      guide('contract-tests.md', 'Contract tests'),
       guide('errors.md', 'Error codes'),
       guide('benchmarks.md', 'Benchmarks'),
     ],

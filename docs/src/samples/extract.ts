@@ -1,6 +1,6 @@
 /**
  * Finds the code samples of the guides: every fenced block whose info string is `ts` (Node code) or
- * `ts browser` (page code that uses the OpenTok.js global `OT` and the DOM). Each sample keeps the line
+ * `ts browser` (page code that uses the OpenTok.js global `OT` or imports `@parley/client`, and the DOM). Each sample keeps the line
  * it starts on, so a type error is reported as `guides/<file>.md:<line>`.
  */
 import MarkdownIt from 'markdown-it';

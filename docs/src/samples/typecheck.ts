@@ -1,13 +1,13 @@
 /**
  * Type-checks the guides' samples with the TypeScript compiler against the real packages: the server
- * SDK from its sources (so a fresh checkout needs no build), `@vonage/video` and the OpenTok.js types from
- * `docs/node_modules`. Samples live in memory as if they were files next to their guide, so module
+ * SDK and the browser client SDK (`@parley/client`) from their sources (so a fresh checkout needs no
+ * build), `@vonage/video` and the OpenTok.js types from `docs/node_modules`. Samples live in memory as if they were files next to their guide, so module
  * resolution and the `"type": "module"` of `docs/package.json` apply as they would to a reader's file,
  * and errors point back to the guide's line.
  */
 import { join } from 'node:path';
 import ts from 'typescript';
-import { DOCS_ROOT, GUIDES_DIR, packageDir } from '../build/paths.js';
+import { DOCS_ROOT, GUIDES_DIR, packageDir, REPO_ROOT } from '../build/paths.js';
 import type { Sample, SampleKind } from './extract.js';
 
 /** One type error, located in its guide. */
@@ -41,6 +41,8 @@ function compilerOptions(kind: SampleKind): ts.CompilerOptions {
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
       types: [],
+      // The client's sources, as its own typecheck sees them: its `dist/` exists only after a build.
+      paths: { '@parley/client': [join(REPO_ROOT, 'packages', 'client', 'src', 'index.ts')] },
     };
   }
   const sdk = packageDir('@parley/server-sdk');

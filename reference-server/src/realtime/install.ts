@@ -2,7 +2,8 @@
  * Installs the realtime layer into the Fastify app: creates it, answers CORS for the client-protocol
  * paths, routes WebSocket upgrades to the gateway, emits the session-monitoring webhooks, and closes
  * everything before the HTTP server closes (open WebSockets would otherwise hold `close()` up). Returns
- * the REST resources that act on live sessions, for the spec router.
+ * the REST resources that act on live sessions, for the spec router. Ends a project's live sessions when the
+ * project is suspended or deleted (`app.parley.projectChanges`), so the app must decorate `parley` first.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ResourceModule } from '../http/context.js';
@@ -13,7 +14,7 @@ import { liveStreamsResource } from '../http/routes/live-streams.js';
 import { clientProtocolResource, registerClientCors } from '../http/routes/session-info.js';
 import type { ProjectEvents } from '../projects/project-events.js';
 import { createSfuEngine } from '../sfu/index.js';
-import type { Store } from '../store/types.js';
+import type { ProjectRecord, Store } from '../store/types.js';
 import { createRealtime, type Realtime, type RealtimeOptions } from './realtime.js';
 import { monitorSessions } from './session-monitor.js';
 
@@ -57,7 +58,15 @@ export function installRealtime(app: FastifyInstance, install: InstallRealtimeOp
     (project, webhook, payload) => install.events.emit(project, webhook, payload),
     app.log,
   );
+  // A suspended or deleted project must refuse every client, including those already connected.
+  const endProject = (project: ProjectRecord) => {
+    const ended = realtime.disconnectProject(project.applicationId);
+    if (ended > 0)
+      app.log.info({ applicationId: project.applicationId, sessions: ended }, 'ended live sessions');
+  };
+  app.parley.projectChanges.on('suspended', endProject).on('deleted', endProject);
   app.addHook('preClose', async () => {
+    app.parley.projectChanges.off('suspended', endProject).off('deleted', endProject);
     await realtime.close();
     stopMonitor();
     ownSfu?.close();

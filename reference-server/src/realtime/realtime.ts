@@ -54,6 +54,11 @@ export interface Realtime {
   readonly gateway: SignalingGateway;
   /** The ICE servers handed to clients. */
   readonly iceServers: readonly IceServer[];
+  /**
+   * Ends the live sessions of a project that was suspended or deleted: every client gets
+   * `sessionDisconnected` (connection deleted with `forceDisconnected`). Returns how many sessions ended.
+   */
+  disconnectProject(applicationId: string): number;
   /** Routes the server's WebSocket upgrades on the signaling paths to the gateway. */
   attach(server: Server): void;
   /** Ends every session (`forceDisconnected`) and closes every socket. */
@@ -88,6 +93,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     registry,
     gateway,
     iceServers,
+    disconnectProject: (applicationId) => registry.closeProject(applicationId),
     attach: (server) => gateway.attach(server),
     async close() {
       registry.close();

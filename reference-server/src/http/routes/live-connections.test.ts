@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sessionTopic } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AppFixture, startAppFixture } from '../../../test/e2e/support/app-fixture.js';
+import { RumorTestClient } from '../../../test/e2e/support/rumor-test-client.js';
 import { openTokLive, vonageVideo } from '../../../test/e2e/support/sdk-clients.js';
 import { projectAuth } from '../../testing/harness.js';
 
@@ -33,6 +36,54 @@ describe('connections of a live session', () => {
         { connectionId: bob.connectionId, connectionState: 'Connected', createdAt: expect.any(Number) },
       ],
     });
+  });
+
+  it('lists a socket that said CONNECT to the session as Connecting until its connection create succeeds', async () => {
+    const sessionId = await fx.createSession();
+    const otherSessionId = await fx.createSession();
+    const alice = await fx.join(sessionId);
+    const topic = sessionTopic(fx.harness.project.apiKey, sessionId);
+    const open = () => RumorTestClient.open(`${fx.baseUrl.replace('http', 'ws')}/rumorwebsocketsv2`);
+    // The reply to a request proves the CONNECT and SUBSCRIBE before it were processed.
+    const settle = (client: RumorTestClient) => client.request('get', `${topic}/stream/none`);
+
+    const joining = await open();
+    const bobId = randomUUID();
+    joining.hello(bobId, topic);
+    await settle(joining);
+    const elsewhere = await open();
+    elsewhere.hello(randomUUID(), sessionTopic(fx.harness.project.apiKey, otherSessionId));
+    await settle(elsewhere);
+
+    const before = (await list(sessionId)).json();
+    expect(before).toMatchObject({
+      count: 2,
+      items: [
+        { connectionId: alice.connectionId, connectionState: 'Connected' },
+        { connectionId: bobId, connectionState: 'Connecting', createdAt: expect.any(Number) },
+      ],
+    });
+
+    const created = await joining.request(
+      'create',
+      `${topic}/connection/${bobId}`,
+      { userAgent: 'live-connections-test' },
+      { headers: { 'X-TB-TOKEN-AUTH': fx.token(sessionId) } },
+    );
+    expect(created.status).toBe(200);
+    expect((await list(sessionId)).json().items).toEqual([
+      expect.objectContaining({ connectionId: alice.connectionId, connectionState: 'Connected' }),
+      expect.objectContaining({ connectionId: bobId, connectionState: 'Connected' }),
+    ]);
+
+    // A joining socket that leaves is no longer listed.
+    expect((await list(otherSessionId)).json().count).toBe(1);
+    await elsewhere.goodbye();
+    // The server sees the close about when the client does; poll rather than race it.
+    await vi.waitFor(async () =>
+      expect((await list(otherSessionId)).json()).toMatchObject({ count: 0, items: [] }),
+    );
+    await joining.goodbye();
   });
 
   it('force-disconnects a client (opentok SDK): everyone learns forceDisconnected and the socket closes', async () => {

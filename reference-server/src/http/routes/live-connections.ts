@@ -1,6 +1,8 @@
 /**
  * The connections of a live session: `listConnections` and `forceDisconnect` (204; every client receives
  * `connectionDestroyed` with `forceDisconnected`, after `streamDestroyed` for the client's streams).
+ * `listConnections` reports `Connected` for clients that completed connection create and `Connecting` for
+ * sockets that said `CONNECT` to the session's topic but have not completed it yet.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Realtime } from '../../realtime/realtime.js';
@@ -25,6 +27,22 @@ export function liveConnectionsResource(realtime: Realtime): ResourceModule {
                 : 'Disconnected',
           createdAt: connection.creationTime,
         }));
+        const listed = new Set(items.map((item) => item.connectionId));
+        const joining = realtime.gateway.joiningClients(
+          [target.project.apiKey, target.project.applicationId],
+          target.record.sessionId,
+        );
+        for (const client of joining) {
+          // A socket whose ID is already a connection of the session is a duplicate that will be refused.
+          if (listed.has(client.connectionId)) continue;
+          listed.add(client.connectionId);
+          items.push({
+            connectionId: client.connectionId,
+            connectionState: 'Connecting',
+            createdAt: client.connectTime,
+          });
+        }
+        items.sort((a, b) => a.createdAt - b.createdAt);
         return reply.send({
           count: items.length,
           projectId: (request.params as { projectId: string }).projectId,

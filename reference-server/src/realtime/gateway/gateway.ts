@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { sessionTopic } from '@parley/protocol';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from '../close-codes.js';
@@ -150,6 +151,26 @@ export class SignalingGateway {
       const current = client.binding ?? binding;
       current?.session.removeConnection(current.connection.id, reason);
     });
+  }
+
+  /**
+   * The clients joining a session: their socket said `CONNECT` (binding a connection ID) and subscribed to
+   * the session's topic, but connection create has not succeeded yet (the token may still be under
+   * verification). Such a client is unverified until then. `partnerIds` are the project's API key and
+   * application ID (either may name the project in the topic). Oldest first.
+   */
+  joiningClients(
+    partnerIds: readonly string[],
+    sessionId: string,
+  ): { connectionId: string; connectTime: number }[] {
+    const topics = partnerIds.map((partner) => sessionTopic(partner, sessionId));
+    const joining: { connectionId: string; connectTime: number }[] = [];
+    for (const client of this.#clients) {
+      if (client.binding || client.gone || client.uniqueId === null || client.connectTime === null) continue;
+      if (!topics.some((topic) => client.topics.has(topic))) continue;
+      joining.push({ connectionId: client.uniqueId, connectTime: client.connectTime });
+    }
+    return joining.sort((a, b) => a.connectTime - b.connectTime);
   }
 
   /**

@@ -69,6 +69,8 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
   readonly socketId: string | null;
   /** The connection ID the client gave in `CONNECT`, or null before it. */
   uniqueId: string | null = null;
+  /** When the client sent `CONNECT` (ms since the epoch), or null before it. */
+  connectTime: number | null = null;
   /** The topics the client subscribed to. */
   readonly topics = new Set<string>();
   /** Replies to the client's requests, by transaction ID. */
@@ -259,6 +261,7 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
           return;
         }
         this.uniqueId = uniqueId;
+        this.connectTime = (this.#options.now ?? Date.now)();
         return;
       }
       case RumorType.Subscribe:

@@ -50,6 +50,10 @@ export class RelayedMedia implements MediaBridge {
     // Peer to peer: the subscriber's own browser stops rendering the track; the server carries no media.
   }
 
+  audioForceMuted(): void {
+    // Peer to peer: the audio never passes through the server, so only the publisher's client can mute it.
+  }
+
   jsep({ method, from, stream, subscriber, content }: JsepMessage): void {
     if (!subscriber) {
       throw new SignalingError('BAD_REQUEST', 'A relayed session has no media server to negotiate with');

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type {
   IceCandidate,
   Producer,
+  ProducerEvents,
   PublisherTransport,
   PublisherTransportEvents,
   Router,
+  RtpCodec,
   SfuEngine,
   SubscriberTransport,
   SubscriberTransportEvents,
@@ -88,6 +90,42 @@ function fakeEngine() {
     close() {},
   } as unknown as SfuEngine;
   return { engine, publishers, subscribers, routerClosed: () => routerClosed };
+}
+
+/** A fake producer recording pause and resume. */
+class FakeProducer extends TypedEmitter<ProducerEvents> {
+  readonly id: string;
+  readonly codec: RtpCodec;
+  readonly stats = { packetsIn: 0, bytesIn: 0, keyFrameRequests: 0 };
+  readonly history: string[] = [];
+  readonly closed = false;
+  paused = false;
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly streamId: string,
+  ) {
+    super();
+    this.id = `${streamId}-${kind}`;
+    this.codec = {
+      mimeType: kind === 'audio' ? 'audio/opus' : 'video/VP8',
+      payloadType: 96,
+      clockRate: 90000,
+    };
+  }
+  pause(): void {
+    this.paused = true;
+    this.history.push('pause');
+  }
+  resume(): void {
+    this.paused = false;
+    this.history.push('resume');
+  }
+  requestKeyFrame(): void {}
+  close(): void {}
+}
+
+function fakeProducer(kind: 'audio' | 'video', streamId: string): FakeProducer & Producer {
+  return new FakeProducer(kind, streamId) as FakeProducer & Producer;
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -250,5 +288,82 @@ describe('RoutedMedia', () => {
     await expect(
       session.media.jsep({ method: 'offer', from: alice, stream, subscriber: null, content: { sdp: 42 } }),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('pauses the audio producer on a forced mute and resumes it only when the publisher re-enables audio', async () => {
+    const { fake, session, inbox, connect } = setup();
+    const alice = connect('alice');
+    connect('bob');
+    const stream = newStream('st', alice.id);
+    stream.channels.set('audio1', { id: 'audio1', type: 'audio', active: true, attributes: {} });
+    stream.channels.set('video1', { id: 'video1', type: 'video', active: true, attributes: {} });
+    session.addStream(stream);
+    session.media.streamCreated(stream, alice);
+    await tick();
+    const transport = fake.publishers[0];
+    const audio = fakeProducer('audio', 'st');
+    const video = fakeProducer('video', 'st');
+    if (!transport) throw new Error('no publisher transport');
+    transport.producers = [audio, video];
+    transport.setState('connected');
+
+    expect(session.forceMuteStream('st')).toBe(true);
+    await tick();
+    expect(audio.paused).toBe(true);
+    expect(video.history).toEqual([]);
+    expect(inbox.get('alice')?.some((m) => m.method === 'update' && m.content.reason === 'mute')).toBe(true);
+
+    // Other channel updates (video on, the publisher confirming the mute) leave the audio stopped.
+    session.updateChannel(stream, 'video1', { active: true });
+    session.updateChannel(stream, 'audio1', { active: false });
+    await tick();
+    expect(audio.paused).toBe(true);
+
+    session.updateChannel(stream, 'audio1', { active: true });
+    await tick();
+    expect(audio.history).toEqual(['pause', 'resume']);
+    // Unmuting again without a new forced mute does not touch the producer.
+    session.updateChannel(stream, 'audio1', { active: true });
+    await tick();
+    expect(audio.history).toEqual(['pause', 'resume']);
+  });
+
+  it('mute-all pauses existing audio and the audio of streams that arrive later, except excluded ones', async () => {
+    const { fake, session, connect } = setup();
+    const alice = connect('alice');
+    const first = newStream('first', alice.id);
+    const excluded = newStream('excluded', alice.id);
+    for (const stream of [first, excluded]) {
+      session.addStream(stream);
+      session.media.streamCreated(stream, alice);
+    }
+    await tick();
+    const [firstTransport, excludedTransport] = fake.publishers;
+    if (!firstTransport || !excludedTransport) throw new Error('no publisher transports');
+    const firstAudio = fakeProducer('audio', 'first');
+    const excludedAudio = fakeProducer('audio', 'excluded');
+    firstTransport.producers = [firstAudio];
+    excludedTransport.producers = [excludedAudio];
+    firstTransport.setState('connected');
+    excludedTransport.setState('connected');
+
+    session.setMuteAll(true, ['excluded']);
+    await tick();
+    expect(firstAudio.paused).toBe(true);
+    expect(excludedAudio.history).toEqual([]);
+
+    // Mute on entry: a stream announced while the session is muted has its audio paused, including a
+    // producer negotiated after the mute.
+    const late = newStream('late', alice.id);
+    session.addStream(late);
+    session.media.streamCreated(late, alice);
+    await tick();
+    const lateTransport = fake.publishers[2];
+    if (!lateTransport) throw new Error('no late transport');
+    lateTransport.setState('connected');
+    await tick();
+    const lateAudio = fakeProducer('audio', 'late');
+    (lateTransport as unknown as TypedEmitter<PublisherTransportEvents>).emit('producer', lateAudio);
+    expect(lateAudio.paused).toBe(true);
   });
 });

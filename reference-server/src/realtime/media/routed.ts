@@ -25,6 +25,8 @@ export class RoutedMedia implements MediaBridge {
   #router: Promise<Router> | null = null;
   readonly #publishers = new Map<string, Promise<PublisherTransport>>();
   readonly #subscribers = new Map<string, Promise<SubscriberTransport>>();
+  /** Streams whose audio a moderator force-muted; their audio producers stay paused. */
+  readonly #audioMuted = new Set<string>();
   #closed = false;
 
   constructor(session: LiveSession, engine: SfuEngine, logger: RealtimeLogger) {
@@ -44,6 +46,10 @@ export class RoutedMedia implements MediaBridge {
           t.close();
           return;
         }
+        // A producer negotiated after a forced mute (mute-on-entry, a renegotiation) starts paused.
+        t.on('producer', (producer) => {
+          if (producer.kind === 'audio' && this.#audioMuted.has(stream.id)) producer.pause();
+        });
         t.on('connectionstatechange', (state) => {
           // The publish completes for the publisher, and starts for everyone else, once media can flow.
           if (state === 'connected') this.#session.announceStream(stream.id);
@@ -61,6 +67,7 @@ export class RoutedMedia implements MediaBridge {
   streamRemoved(stream: LiveStream): void {
     const transport = this.#publishers.get(stream.id);
     this.#publishers.delete(stream.id);
+    this.#audioMuted.delete(stream.id);
     // Closing the publisher transport closes its producers and so every consumer of them.
     void transport?.then(
       (t) => t.close(),
@@ -111,6 +118,22 @@ export class RoutedMedia implements MediaBridge {
           if (consumer.kind !== kind) continue;
           if (active) consumer.resume();
           else consumer.pause();
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  audioForceMuted(stream: LiveStream, muted: boolean): void {
+    if (muted) this.#audioMuted.add(stream.id);
+    else this.#audioMuted.delete(stream.id);
+    void this.#publishers.get(stream.id)?.then(
+      (transport) => {
+        for (const producer of transport.producers) {
+          if (producer.kind !== 'audio' || producer.closed) continue;
+          // Re-check at resolution time: a resume may have overtaken a pending mute, or the reverse.
+          if (this.#audioMuted.has(stream.id)) producer.pause();
+          else producer.resume();
         }
       },
       () => undefined,

@@ -43,6 +43,12 @@ export interface MediaBridge {
     kind: 'audio' | 'video',
     active: boolean,
   ): void;
+  /**
+   * A moderator force-muted the stream's audio (`muted` true), or its publisher re-enabled audio after a
+   * forced mute (`muted` false). A routed session pauses the audio producer, so nothing reaches subscribers
+   * even from a client that ignores the instruction; a relayed session carries no media and cannot.
+   */
+  audioForceMuted(stream: LiveStream, muted: boolean): void;
   /** Handles an offer, answer or candidate. Throws a `SignalingError` for one that does not belong. */
   jsep(message: JsepMessage): void | Promise<void>;
   /** Releases everything. Idempotent. */

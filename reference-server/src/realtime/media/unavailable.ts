@@ -13,6 +13,7 @@ export class UnavailableMedia implements MediaBridge {
   subscriberCreated(): void {}
   subscriberRemoved(): void {}
   subscriberChannelChanged(): void {}
+  audioForceMuted(): void {}
   jsep(): void {
     throw new SignalingError('MEDIA_UNAVAILABLE');
   }

@@ -71,6 +71,8 @@ export class LiveSession {
   readonly #maxConnections: number;
   readonly #now: () => number;
   #mute: MuteState = { active: false, excludedStreamIds: [] };
+  /** Streams whose audio a moderator force-muted and whose publisher has not re-enabled it since. */
+  readonly #audioForceMuted = new Set<string>();
   #closed = false;
 
   constructor(options: LiveSessionOptions) {
@@ -254,6 +256,7 @@ export class LiveSession {
     const stream = this.#streams.get(streamId);
     if (!stream) return false;
     this.#streams.delete(streamId);
+    this.#audioForceMuted.delete(streamId);
     this.#ended.add(streamId);
     if (this.#ended.size > 1000) {
       const oldest = this.#ended.values().next().value;
@@ -296,6 +299,10 @@ export class LiveSession {
       changed[key] = value;
       if (key === 'active') channel.active = value === true;
       else channel.attributes[key] = value;
+    }
+    // The publisher itself turned its audio back on: the forced mute is over, media may flow again.
+    if (channel.type === 'audio' && changed.active === true && this.#audioForceMuted.delete(stream.id)) {
+      this.media.audioForceMuted(stream, false);
     }
     if (!stream.announced || Object.keys(changed).length === 0) return;
     this.#broadcast({
@@ -364,10 +371,15 @@ export class LiveSession {
     return true;
   }
 
-  /** Force-mutes one stream's audio: its publisher gets `muteForced` and mutes. */
+  /**
+   * Force-mutes one stream's audio: its publisher gets `muteForced` and mutes, and the media bridge stops
+   * the audio (routed) until the publisher re-enables it with a channel update (`active: true`).
+   */
   forceMuteStream(streamId: string): boolean {
     const stream = this.#streams.get(streamId);
     if (!stream) return false;
+    this.#audioForceMuted.add(stream.id);
+    this.media.audioForceMuted(stream, true);
     this.sendTo(stream.connectionId, {
       method: 'update',
       uri: this.uri(['stream', stream.id]),

@@ -80,6 +80,22 @@ export class LiveSessionRegistry extends TypedEmitter<LiveSessionEvents> {
     return [...this.#sessions.values()];
   }
 
+  /**
+   * Ends every live session of a project (suspended or deleted): each connection ends with
+   * `forceDisconnected` and its socket closes; sticky state such as force-mute is dropped. Returns how
+   * many sessions ended.
+   */
+  closeProject(applicationId: string): number {
+    let ended = 0;
+    for (const session of [...this.#sessions.values()]) {
+      if (session.project.applicationId !== applicationId) continue;
+      session.close();
+      this.#sessions.delete(session.sessionId);
+      ended++;
+    }
+    return ended;
+  }
+
   /** Ends every session (server shutdown). */
   close(): void {
     for (const session of [...this.#sessions.values()]) {
