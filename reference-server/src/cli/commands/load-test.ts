@@ -21,7 +21,7 @@ Options:
   --workers <n>         SFU worker processes (default 1)
   --warmup <seconds>    Wait after connecting, before measuring (default 2)
   --duration <seconds>  Measurement window (default 10)
-  --concurrency <n>     Clients connecting at once (default 8)
+  --concurrency <n>     Clients connecting at once (default 4)
   --quiet               No progress on stderr
 `;
 
