@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchmarkFiles, expandIncludes, type IncludeContext, IncludeError } from './includes.js';
+import {
+  benchmarkAssetPath,
+  benchmarkFiles,
+  expandIncludes,
+  type IncludeContext,
+  IncludeError,
+} from './includes.js';
 import type { SpecOperation } from './spec.js';
 
 const operation = (operationId: string, tag: string): SpecOperation => ({
@@ -71,12 +77,19 @@ describe('expandIncludes', () => {
     mkdirSync(join(repoRoot, 'packages', 'sdk', 'bench', 'results'), { recursive: true });
     writeFileSync(
       join(repoRoot, 'packages', 'sdk', 'bench', 'results', 'latest.md'),
-      '# SDK bench\n\n## Tokens\n\n| a |\n',
+      '# SDK bench\n\n## Tokens\n\n| a |\n\nReport: [json](latest.json). ![plot](plot.svg) [site](https://example.com/x)\n',
     );
     expect(benchmarkFiles(repoRoot)).toEqual(['packages/sdk/bench/results/latest.md']);
     const text = expandIncludes('<!-- include: benchmarks -->', 'b.md', context);
     expect(text).toContain('## SDK bench\n\n### Tokens');
     expect(text).toContain('_Source: `packages/sdk/bench/results/latest.md`._');
+    // Relative links point at the copies the build makes next to the page; absolute ones stay.
+    expect(benchmarkAssetPath('packages/sdk/bench/results/latest.md')).toBe(
+      'assets/bench/packages-sdk-bench-results',
+    );
+    expect(text).toContain('[json](assets/bench/packages-sdk-bench-results/latest.json)');
+    expect(text).toContain('![plot](assets/bench/packages-sdk-bench-results/plot.svg)');
+    expect(text).toContain('[site](https://example.com/x)');
   });
 
   it("includes the server's error catalogue from its own command", () => {

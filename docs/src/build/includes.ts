@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { OperationStatus } from './server-probe.js';
 import { parleyBin } from './server-probe.js';
 import type { SpecOperation } from './spec.js';
@@ -102,6 +102,22 @@ export function benchmarkFiles(repoRoot: string): string[] {
   return files.map((file) => relative(repoRoot, file));
 }
 
+/** Where the site keeps the files a benchmark result links to (its JSON report, its plot). */
+export function benchmarkAssetPath(resultFile: string): string {
+  return `assets/bench/${dirname(resultFile).replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
+
+/**
+ * Points the relative links of an embedded result file (`[report](sfu.json)`, `![plot](sfu.svg)`) at the
+ * copies {@link benchmarkAssetPath} names, so they resolve from the benchmarks page.
+ */
+function rebaseLinks(markdown: string, resultFile: string): string {
+  const base = benchmarkAssetPath(resultFile);
+  return markdown.replace(/\]\(([^()\s#:]+)\)/g, (_match, target: string) =>
+    target.startsWith('/') ? `](${target})` : `](${base}/${target})`,
+  );
+}
+
 function benchmarks(context: IncludeContext): string {
   const files = benchmarkFiles(context.repoRoot);
   if (files.length === 0) {
@@ -110,7 +126,7 @@ function benchmarks(context: IncludeContext): string {
   return files
     .map((file) => {
       // Demote the file's headings by one level so each file sits under its own "##" section.
-      const body = readFileSync(join(context.repoRoot, file), 'utf8')
+      const body = rebaseLinks(readFileSync(join(context.repoRoot, file), 'utf8'), file)
         .replace(/^(#{1,5}) /gm, '$1# ')
         .trim();
       return `${body}\n\n_Source: \`${file}\`._`;

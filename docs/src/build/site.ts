@@ -10,10 +10,10 @@
  * navigation, an unknown include, a broken internal link, a TypeDoc error.
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { buildApiReference } from './api-reference.js';
-import { expandIncludes } from './includes.js';
+import { benchmarkAssetPath, benchmarkFiles, expandIncludes } from './includes.js';
 import { renderPage } from './layout.js';
 import { findBrokenLinks } from './links.js';
 import { renderMarkdown } from './markdown.js';
@@ -93,6 +93,18 @@ function writeAssets(outDir: string): void {
   writeFileSync(join(assets, 'search.js'), outputText);
 }
 
+/** Copies the files benchmark results link to (JSON reports, plots) next to the benchmarks page. */
+function copyBenchmarkAssets(outDir: string): void {
+  for (const file of benchmarkFiles(REPO_ROOT)) {
+    const from = dirname(join(REPO_ROOT, file));
+    const to = join(outDir, benchmarkAssetPath(file));
+    mkdirSync(to, { recursive: true });
+    for (const name of readdirSync(from)) {
+      if (/\.(json|svg|png)$/.test(name)) copyFileSync(join(from, name), join(to, name));
+    }
+  }
+}
+
 /** Builds the whole site. */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => {});
@@ -134,6 +146,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   );
   writeFileSync(join(outDir, 'search-index.json'), JSON.stringify({ entries: [...entries, ...apiEntries] }));
   writeAssets(outDir);
+  copyBenchmarkAssets(outDir);
 
   log('rendering the API reference (Redoc)');
   mkdirSync(join(outDir, 'api'), { recursive: true });
