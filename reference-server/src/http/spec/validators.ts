@@ -3,8 +3,8 @@
  * dialect). The whole bundled document is registered once under the ID `parley`; each operation's
  * parameters and bodies are compiled as `$ref`s into it, so no rule of the spec is written twice.
  */
+import { addOpenApiFormats, type OpenApiAjv, refTo as refInto } from '@parley/openapi/ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { escapePointer, type JsonObject, type OpenApiDocument } from './document.js';
 import type { OperationSpec, ParameterLocation } from './operations.js';
 import {
@@ -15,21 +15,15 @@ import {
   type ValueLocation,
 } from './validation-messages.js';
 
-// Both packages are CommonJS with `exports.default`; under NodeNext the default import is the module object.
+// Ajv is CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
-type Ajv = InstanceType<typeof Ajv2020>;
+type Ajv = OpenApiAjv;
 type ValidateFunction = ReturnType<Ajv['compile']>;
 
 /** The document ID under which the bundled spec is registered in Ajv. */
 const DOC_ID = 'parley';
 
-const refTo = (pointer: string): { $ref: string } => ({
-  $ref: `${DOC_ID}#${pointer
-    .split('/')
-    .map((segment) => encodeURIComponent(segment))
-    .join('/')}`,
-});
+const refTo = (pointer: string): { $ref: string } => refInto(DOC_ID, pointer);
 
 function createAjv(doc: OpenApiDocument, coerceTypes: boolean): Ajv {
   const ajv = new Ajv2020({
@@ -43,17 +37,7 @@ function createAjv(doc: OpenApiDocument, coerceTypes: boolean): Ajv {
     coerceTypes: coerceTypes ? 'array' : false,
     logger: false,
   });
-  addFormats(ajv);
-  ajv.addFormat('int32', {
-    type: 'number',
-    validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31,
-  });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('binary', true);
-  ajv.addFormat('password', true);
-  ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
+  addOpenApiFormats(ajv);
   ajv.addSchema(doc as object, DOC_ID);
   return ajv;
 }
