@@ -112,4 +112,51 @@ describe('playground', () => {
     expect(consoleErrors).toEqual([]);
     expect(browser.offLoopback).toEqual([]);
   }, 60_000);
+
+  it('routes a call through the SFU and shares a screen that the other person sees', async () => {
+    const carol = await openPlayground();
+    await carol.getByLabel('Display name').fill('Carol');
+    await carol.getByLabel('Media of a new session').selectOption('routed');
+    await carol.getByRole('button', { name: 'Join' }).click();
+    await expect
+      .poll(() => carol.locator('#status').textContent(), { timeout: 15_000 })
+      .toContain('publishing');
+    const sessionId = new URL(carol.url()).searchParams.get('session') ?? '';
+    expect((await fx.harness.store.sessions.get(sessionId))?.mediaMode).toBe('routed');
+
+    const dave = await openPlayground(`?session=${encodeURIComponent(sessionId)}`);
+    await dave.getByLabel('Display name').fill('Dave');
+    await dave.getByRole('button', { name: 'Join' }).click();
+    await expect
+      .poll(() => dave.locator('#status').textContent(), { timeout: 15_000 })
+      .toContain('publishing');
+    // Both cameras arrive through the SFU: the routed session has no peer-to-peer path.
+    expect(await remoteVideoWidth(carol)).toBeGreaterThan(0);
+    expect(await remoteVideoWidth(dave)).toBeGreaterThan(0);
+
+    // Carol shares her screen (Chromium's fake capture stands in for the picker); Dave gets a screen tile.
+    await carol.getByRole('button', { name: 'Share screen' }).click();
+    await expect.poll(() => carol.getByRole('button', { name: 'Stop sharing' }).count()).toBe(1);
+    const screenWidth = await dave.waitForFunction(
+      () => {
+        type Video = { videoWidth: number };
+        const doc = (globalThis as unknown as { document: { querySelector(q: string): Video | null } })
+          .document;
+        return doc.querySelector('#videos figure.screen:not(.local) video')?.videoWidth || false;
+      },
+      undefined,
+      { timeout: 20_000, polling: 200 },
+    );
+    expect(await screenWidth.jsonValue()).toBeGreaterThan(0);
+    expect(await dave.locator('#videos figure.screen').getAttribute('aria-label')).toBe('Carol: screen');
+    await dave.screenshot({ path: `${RESULTS}playground-routed-screen-share.png` });
+
+    await carol.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect.poll(() => dave.locator('#videos figure.screen').count(), { timeout: 10_000 }).toBe(0);
+    await carol.close();
+    await dave.close();
+
+    expect(consoleErrors).toEqual([]);
+    expect(browser.offLoopback).toEqual([]);
+  }, 90_000);
 });
