@@ -24,7 +24,21 @@ describe('loadConfig', () => {
       mediaPortMin: null,
       mediaPortMax: null,
       turnServers: [],
+      sfuWorkers: 0,
+      recordingsDir: null,
+      ffmpegPath: 'ffmpeg',
     });
+  });
+
+  it('reads the SFU worker count and the recording options', () => {
+    expect(load(['--sfu-workers', '2', '--recordings-dir', 'rec', '--ffmpeg', '/opt/ffmpeg'])).toMatchObject({
+      sfuWorkers: 2,
+      recordingsDir: '/work/app/rec',
+      ffmpegPath: '/opt/ffmpeg',
+    });
+    expect(() => load(['--sfu-workers', '-1'])).toThrow('--sfu-workers must be an integer from 0 to 64');
+    expect(() => load([], { PARLEY_SFU_WORKERS: 'two' })).toThrow('PARLEY_SFU_WORKERS must be an integer');
+    expect(() => load(['--recordings-dir', ' '])).toThrow('--recordings-dir must not be empty');
   });
 
   it('reads environment variables, and flags win over them', () => {

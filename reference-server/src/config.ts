@@ -60,6 +60,15 @@ export interface ServerConfig {
   mediaPortMax: number | null;
   /** STUN/TURN servers handed to clients in session info and with every peer connection. */
   turnServers: IceServer[];
+  /**
+   * SFU worker processes for routed media: 0 runs the SFU inside the server process; N > 0 runs N worker
+   * processes and places each session on the least-loaded one.
+   */
+  sfuWorkers: number;
+  /** Where archives, broadcast segments and recording work files go; null means `<dataDir>/recordings`. */
+  recordingsDir: string | null;
+  /** The ffmpeg executable the recorder runs (ffprobe is looked up beside it). */
+  ffmpegPath: string;
 }
 
 /** One configurable option. */
@@ -292,6 +301,39 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
       }
     },
   }),
+  option({
+    key: 'sfuWorkers',
+    flag: 'sfu-workers',
+    env: 'PARLEY_SFU_WORKERS',
+    defaultText: '0',
+    description:
+      'SFU worker processes for routed media. `0` runs the SFU inside the server process; N (up to 64) starts N worker processes (one per core is the usual choice) and places each session on the least-loaded one; a crashed worker ends only its sessions and is replaced.',
+    parse: integer('--sfu-workers', 0, 64),
+  }),
+  option({
+    key: 'recordingsDir',
+    flag: 'recordings-dir',
+    env: 'PARLEY_RECORDINGS_DIR',
+    defaultText: '<data-dir>/recordings',
+    description:
+      'Where archive files, HLS broadcast segments and recording work files are kept. Relative paths resolve like --data-dir.',
+    parse: (raw, { baseDir }) => {
+      if (raw.trim() === '') throw new ConfigError('--recordings-dir must not be empty');
+      return isAbsolute(raw) ? raw : resolve(baseDir, raw);
+    },
+  }),
+  option({
+    key: 'ffmpegPath',
+    flag: 'ffmpeg',
+    env: 'PARLEY_FFMPEG',
+    defaultText: 'ffmpeg',
+    description:
+      'The ffmpeg executable that composes archives and broadcasts (a name looked up on PATH, or a path); ffprobe is expected beside it.',
+    parse: (raw) => {
+      if (raw.trim() === '') throw new ConfigError('--ffmpeg must not be empty');
+      return raw.trim();
+    },
+  }),
 ];
 
 /** Where {@link loadConfig} reads from. */
@@ -357,6 +399,9 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     mediaAnnouncedAddress: value('mediaAnnouncedAddress', null),
     ...mediaPorts(value('mediaPortMin', null), value('mediaPortMax', null)),
     turnServers: value('turnServers', []),
+    sfuWorkers: value('sfuWorkers', 0),
+    recordingsDir: value('recordingsDir', null),
+    ffmpegPath: value('ffmpegPath', 'ffmpeg'),
   };
 }
 

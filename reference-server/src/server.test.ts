@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ServerConfig } from './config.js';
 import type { CredentialsFile } from './projects/credentials-file.js';
 import { type RunningServer, startServer } from './server.js';
+import { WorkerPoolEngine } from './sfu/workers/pool-engine.js';
 import { opentokJwt } from './testing/harness.js';
 
 describe('startServer', () => {
@@ -88,6 +89,21 @@ describe('startServer', () => {
     });
     const updated = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
     expect(updated).toEqual({ ...file, apiUrl: second.server.url });
+  });
+
+  it('runs routed media in SFU worker processes with --sfu-workers, and stops them on close', async () => {
+    const { server } = await start(['--sfu-workers', '1']);
+    expect(server.sfu).toBeInstanceOf(WorkerPoolEngine);
+    const pool = server.sfu as WorkerPoolEngine;
+    expect(pool.workers).toHaveLength(1);
+    const pid = pool.workers[0]?.pid ?? 0;
+    expect(pid).not.toBe(process.pid);
+    // The worker answers: a router lives in it (the realtime layer creates one per routed session).
+    const router = await pool.createRouter({ sessionId: 'server-test-session' });
+    router.close();
+    await server.close();
+    expect(pool.closed).toBe(true);
+    await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
   it('hands the configured TURN servers to clients in session info', async () => {
@@ -250,3 +266,13 @@ describe('SIGTERM drain', () => {
     await waitFor(/"msg":"drain timed out; closing open connections"/);
   }, 60_000);
 });
+
+/** True while a process with this PID exists. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -22,6 +22,7 @@ import {
 import { createProject, DEFAULT_PROJECT_NAME } from './projects/projects.js';
 import { loadOrCreateSecretBox } from './projects/secret-box.js';
 import { createSfuEngine, type SfuEngine, type SfuEngineOptions } from './sfu/index.js';
+import { WorkerPoolEngine } from './sfu/workers/pool-engine.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   account: AccountCredentials;
   /** The credentials of the default project when this start created it (first start), else null. */
   created: CredentialsFile | null;
+  /** The SFU engine carrying routed media (a worker pool with `--sfu-workers` above 0). */
+  sfu: SfuEngine;
   /** Drains and stops the server, then closes the store. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -70,7 +73,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let app: FastifyInstance | undefined;
   let sfu: SfuEngine | undefined;
   try {
-    sfu = createSfuEngine(sfuEngineOptions(config));
+    sfu = await startSfuEngine(config);
     const provisionalUrl = config.publicUrl ?? localUrl(config.host, config.port);
     const created = await bootstrapDefaultProject(store, account, config.dataDir, provisionalUrl);
     app = await buildApp({
@@ -100,6 +103,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       store,
       account,
       created: created ? { ...created, apiUrl: url } : null,
+      sfu: engine,
       close: () => {
         closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger).finally(() => engine.close());
         return closing;
@@ -111,6 +115,22 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The SFU engine `parley start` runs: in this process (`--sfu-workers 0`), or a pool of worker processes
+ * that is ready (every worker started) before the server accepts clients.
+ */
+async function startSfuEngine(config: ServerConfig): Promise<SfuEngine> {
+  if (config.sfuWorkers === 0) return createSfuEngine(sfuEngineOptions(config));
+  const pool = new WorkerPoolEngine({ ...sfuEngineOptions(config), workers: config.sfuWorkers });
+  try {
+    await pool.ready();
+  } catch (error) {
+    pool.close();
+    throw error;
+  }
+  return pool;
 }
 
 /** The SFU engine's options from the media flags (the engine validates them again, naming its fields). */
