@@ -102,8 +102,8 @@ const notYet = (issue: string): string => `not implemented by the reference serv
 
 /**
  * The reference server's skips: the operations that answer 501 today, each with the issue that will
- * implement it, and the capabilities its realtime gateway does not offer yet. Remove an entry when the
- * server implements it — the run fails until you do.
+ * implement it. Remove an entry when the server implements it — the run fails until you do. (The server
+ * offers every capability: its gateway carries relayed and routed media, so nothing is skipped for `media`.)
  */
 export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   { operationIds: ['dial', 'playDtmf', 'playDtmfToConnection'], reason: notYet('SIP issue') },
@@ -139,11 +139,6 @@ export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   },
   { operationIds: ['startCaptions', 'stopCaptions'], reason: notYet('captions issue') },
   { operationIds: ['connectAudio'], reason: notYet('Audio Connector issue') },
-  {
-    capability: 'media',
-    reason:
-      "the suite's own participants cannot publish WebRTC media yet (the next step of the contract issue)",
-  },
 ];
 
 /**
@@ -182,5 +177,4 @@ export const VONAGE_CLOUD_SKIPS: readonly SkipEntry[] = [
     verify: 'absent',
   },
   { capability: 'webhookReceiver', reason: 'Vonage cannot reach a webhook receiver on this machine' },
-  { capability: 'media', reason: 'the headless participant has no WebRTC media yet' },
 ];

@@ -1,8 +1,13 @@
 /**
  * The headless participant interface: a client that joins a session the way OpenTok.js does (session
  * info over HTTP, then the Rumor/Raptor WebSocket) so the suite can drive operations that need live
- * connections — signals, force-disconnect, streams, moderation, archives — against any compatible target.
+ * connections — signals, force-disconnect, streams with real media, moderation, archives — against any
+ * compatible target.
  */
+
+import type { OfferDirection } from './media/media-sender.js';
+import type { MediaKind } from './media/recording.js';
+import type { PublisherStats, SubscriberStats } from './media/stats.js';
 
 /** A connection as the signaling protocol describes it. */
 export interface ParticipantConnection {
@@ -28,6 +33,8 @@ export type ParticipantEvent =
   | { kind: 'streamCreated'; stream: ParticipantStream }
   | { kind: 'streamDestroyed'; streamId: string; reason: string | null }
   | { kind: 'muteForced'; streamId: string | null; active: boolean }
+  /** A stream's channel changed (`updated …/stream/{sid}/channel/{ch}`): hasAudio, hasVideo, dimensions… */
+  | { kind: 'streamPropertyChanged'; streamId: string; channelId: string; changes: Record<string, unknown> }
   /** The participant's own connection was deleted by the server, or its socket closed. */
   | { kind: 'sessionDisconnected'; reason: string | null };
 
@@ -42,8 +49,63 @@ export interface SignalOptions {
 /** Options of a publish. */
 export interface PublishOptions {
   name?: string;
+  /** Send audio (the Opus fixture). Default true. */
   hasAudio?: boolean;
+  /** Send video (the VP8 fixture). Default true. */
   hasVideo?: boolean;
+  /**
+   * The direction of the offered m-sections: `sendrecv` (the default) is what OpenTok.js offers, since it
+   * adds its tracks to default transceivers; `sendonly` is what a publisher means.
+   */
+  offerDirection?: OfferDirection;
+  /** How long to wait for the stream to be announced; default 15 s (OpenTok.js's `PUBLISH_MAX_DELAY`). */
+  timeoutMs?: number;
+}
+
+/**
+ * A stream this participant publishes. It is the stream as the server announced it, plus its media:
+ * the fixtures replay into a peer connection to the media server (routed sessions, after the target's
+ * `generateoffer`) or into one peer connection per subscriber (relayed sessions).
+ */
+export interface PublishedStream extends ParticipantStream {
+  /** What was sent so far, and the state of each peer connection. */
+  stats(): PublisherStats;
+  /** Turns the audio on or off, as `publisher.publishAudio()`: stops sending and updates the channel. */
+  publishAudio(enabled: boolean): Promise<void>;
+  /** Turns the video on or off, as `publisher.publishVideo()`. */
+  publishVideo(enabled: boolean): Promise<void>;
+  /** Resolves once some peer connection has sent at least `packets` packets of `kind`. */
+  waitForSent(kind: MediaKind, packets: number, timeoutMs?: number): Promise<PublisherStats>;
+  /** Unpublishes (`delete …/stream/{sid}`) and closes the peer connections. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Options of a subscribe. */
+export interface SubscribeOptions {
+  /** Subscribe to the audio. Default true. */
+  subscribeToAudio?: boolean;
+  /** Subscribe to the video. Default true. */
+  subscribeToVideo?: boolean;
+}
+
+/**
+ * A subscription to another participant's stream: one peer connection that counts what arrives. It stays
+ * open when the stream ends, until {@link Subscription.stop} or the participant disconnects, so a test can
+ * check that media stopped arriving.
+ */
+export interface Subscription {
+  /** The subscriber ID the participant chose (as OpenTok.js does). */
+  readonly id: string;
+  readonly streamId: string;
+  /** What arrived so far, per kind, with what was negotiated. */
+  stats(): SubscriberStats;
+  /**
+   * Resolves once at least this many packets of each kind arrived (counting from the subscription's
+   * start); rejects after `timeoutMs` (default 15 s) with the counts so far.
+   */
+  waitForPackets(minimum: Partial<Record<MediaKind, number>>, timeoutMs?: number): Promise<SubscriberStats>;
+  /** Unsubscribes (`delete …/subscriber/{subId}`) and closes the peer connection. Safe to call more than once. */
+  stop(): Promise<void>;
 }
 
 /** A client connected to a session. */
@@ -58,10 +120,17 @@ export interface Participant {
   /** Sends a signal; resolves on the server's 2xx STATUS, rejects with {@link ParticipantRequestError}. */
   signal(options: SignalOptions): Promise<void>;
   /**
-   * Publishes a stream. In a relayed session this is signaling only; in a routed session it needs WebRTC
-   * media, which a signaling-only participant refuses with {@link ParticipantUnsupportedError}.
+   * Publishes a stream with real media (VP8 + Opus over WebRTC) and resolves once the server announces it
+   * (`created …/stream/{sid}`), which routed servers do once the media connection is up.
    */
-  publish(options?: PublishOptions): Promise<ParticipantStream>;
+  publish(options?: PublishOptions): Promise<PublishedStream>;
+  /**
+   * Subscribes to a stream (`create …/stream/{sid}/subscriber/{subId}`); resolves on the server's STATUS.
+   * The target then offers (routed: the media server; relayed: the publisher) and the participant answers.
+   */
+  subscribe(streamId: string, options?: SubscribeOptions): Promise<Subscription>;
+  /** Unpublishes another client's stream (`delete …/stream/{sid}`), as `session.forceUnpublish()`. */
+  forceUnpublish(streamId: string): Promise<void>;
   /** Resolves with the first event (already seen or future) matching `predicate`. */
   waitFor<K extends ParticipantEvent['kind']>(
     kind: K,
@@ -83,9 +152,9 @@ export class ParticipantRequestError extends Error {
   }
 }
 
-/** Something this participant cannot do (e.g. media in a routed session without a WebRTC stack). */
-export class ParticipantUnsupportedError extends Error {
-  override readonly name = 'ParticipantUnsupportedError';
+/** Media failed: an offer or answer was refused, a peer connection failed, or packets did not arrive. */
+export class ParticipantMediaError extends Error {
+  override readonly name = 'ParticipantMediaError';
 }
 
 /** Joining failed: session info refused the token, the socket did not open, or connection create failed. */

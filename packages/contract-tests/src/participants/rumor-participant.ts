@@ -1,26 +1,41 @@
 /**
- * A signaling-only participant: joins a session exactly as OpenTok.js 2.35 does — `GET
+ * A headless participant: joins a session exactly as OpenTok.js 2.35 does — `GET
  * /session/{sessionId}?extended=true` with the client token, then the Rumor WebSocket: CONNECT, SUBSCRIBE
  * to the session topic, `create …/connection/{cid}` with `X-TB-TOKEN-AUTH` — and then signals, publishes
- * (relayed sessions) and records what the server tells it.
+ * and subscribes with real WebRTC media, and records what the server tells it.
  */
 import { randomUUID } from 'node:crypto';
-import { buildRaptorUri, parseRaptorUri, RumorHeader, RumorType, sessionTopic } from '@parley/protocol';
-import { fetch } from 'undici';
+import {
+  buildRaptorUri,
+  parseRaptorUri,
+  type RaptorKey,
+  type RaptorMessage,
+  RumorHeader,
+  RumorType,
+  sessionTopic,
+} from '@parley/protocol';
+import { type MediaNetwork, networkFor, toIceServers } from './media/network.js';
+import type { MediaKind } from './media/recording.js';
 import {
   type Participant,
   type ParticipantConnection,
   type ParticipantEvent,
   ParticipantJoinError,
   type ParticipantStream,
-  ParticipantUnsupportedError,
+  type PublishedStream,
   type PublishOptions,
   type SignalOptions,
+  type SubscribeOptions,
+  type Subscription,
 } from './participant.js';
+import { Publication } from './publication.js';
 import { type InboundMessage, RumorSocket } from './rumor-socket.js';
+import { fetchSessionInfo, type SessionInfo } from './session-info.js';
+import type { SignalingLink } from './signaling-link.js';
+import { StreamSubscription } from './subscription.js';
+import { PARTICIPANT_CLIENT_VERSION } from './version.js';
 
-/** The client version the participant reports; the version the protocol notes describe. */
-export const PARTICIPANT_CLIENT_VERSION = 'js-2.35.2';
+export { PARTICIPANT_CLIENT_VERSION } from './version.js';
 
 /** Options of {@link joinSession}. */
 export interface JoinOptions {
@@ -31,14 +46,11 @@ export interface JoinOptions {
   token: string;
   /** Default 10 s. */
   timeoutMs?: number;
-}
-
-/** The parts of session info the participant needs. */
-interface SessionInfo {
-  partnerId: string;
-  messagingUrl: string;
-  symphonyAddress: string;
-  relayed: boolean;
+  /**
+   * Where media goes. By default: loopback only (no STUN) for a target on 127.0.0.1 or `localhost`;
+   * otherwise every interface, with the ICE servers the target hands out.
+   */
+  network?: MediaNetwork;
 }
 
 const asArray = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
@@ -48,7 +60,8 @@ export async function joinSession(options: JoinOptions): Promise<Participant> {
   const connectionId = randomUUID();
   const info = await fetchSessionInfo(options, connectionId);
   const socket = await RumorSocket.open(info.messagingUrl, options.timeoutMs ?? 10_000);
-  const participant = new RumorParticipant(socket, info, options.sessionId, connectionId);
+  const network = options.network ?? networkFor(options.baseUrl, info.iceServers);
+  const participant = new RumorParticipant(socket, info, options.sessionId, connectionId, network);
   socket.sendFrame(RumorType.Connect, [], {
     [RumorHeader.UniqueId]: connectionId,
     [RumorHeader.TransactionId]: randomUUID(),
@@ -77,41 +90,7 @@ export async function joinSession(options: JoinOptions): Promise<Participant> {
   return participant;
 }
 
-async function fetchSessionInfo(options: JoinOptions, connectionId: string): Promise<SessionInfo> {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/session/${options.sessionId}?extended=true`;
-  const response = await fetch(url, {
-    headers: {
-      accept: 'application/json',
-      'x-opentok-auth': options.token,
-      'x-tb-version': '1',
-      'x-tb-client-version': PARTICIPANT_CLIENT_VERSION,
-      'x-tb-connectionid': connectionId,
-    },
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-  });
-  const text = await response.text();
-  let first: Record<string, unknown> | undefined;
-  try {
-    first = asArray<Record<string, unknown>>(JSON.parse(text))[0];
-  } catch {
-    // Reported below with the raw text.
-  }
-  if (response.status !== 200 || !first) {
-    throw new ParticipantJoinError(`session info answered ${response.status}: ${text.slice(0, 300)}`);
-  }
-  if (first.error)
-    throw new ParticipantJoinError(`session info refused the token: ${JSON.stringify(first.error)}`);
-  const properties = (first.properties ?? {}) as Record<string, unknown>;
-  const p2p = (properties.p2p as { preference?: { value?: string } } | undefined)?.preference?.value;
-  return {
-    partnerId: String(first.partner_id),
-    messagingUrl: String(first.messaging_url),
-    symphonyAddress: String(first.symphony_address),
-    relayed: p2p === 'enabled',
-  };
-}
-
-class RumorParticipant implements Participant {
+class RumorParticipant implements Participant, SignalingLink {
   readonly connectionId: string;
   readonly sessionId: string;
   initialState: { connections: ParticipantConnection[]; streams: ParticipantStream[] } = {
@@ -119,19 +98,29 @@ class RumorParticipant implements Participant {
     streams: [],
   };
   readonly events: ParticipantEvent[] = [];
+  network: MediaNetwork;
   readonly #socket: RumorSocket;
   readonly #info: SessionInfo;
   readonly #waiters = new Set<(event: ParticipantEvent) => void>();
-  #offerRequested: ((streamId: string) => void) | null = null;
+  readonly #publications = new Map<string, Publication>();
+  readonly #subscriptions = new Map<string, StreamSubscription>();
 
-  constructor(socket: RumorSocket, info: SessionInfo, sessionId: string, connectionId: string) {
+  constructor(
+    socket: RumorSocket,
+    info: SessionInfo,
+    sessionId: string,
+    connectionId: string,
+    network: MediaNetwork,
+  ) {
     this.#socket = socket;
     this.#info = info;
     this.sessionId = sessionId;
     this.connectionId = connectionId;
+    this.network = network;
     socket.on({
       message: (inbound) => this.#handle(inbound),
       close: (_code, reason) => {
+        void this.#closeMedia();
         if (!this.events.some((e) => e.kind === 'sessionDisconnected')) {
           this.#emit({ kind: 'sessionDisconnected', reason: reason || null });
         }
@@ -146,74 +135,121 @@ class RumorParticipant implements Participant {
     };
   }
 
-  async signal(options: SignalOptions): Promise<void> {
-    const pairs: Parameters<typeof buildRaptorUri>[2][] = [];
-    if (options.to) pairs.push(['connection', options.to]);
-    pairs.push(['signal', randomUUID()]);
-    await this.#socket.request(
-      this.#info.symphonyAddress,
-      {
-        method: 'signal',
-        uri: buildRaptorUri(this.#info.partnerId, this.sessionId, ...pairs),
-        content: {
-          ...(options.type !== undefined ? { type: options.type } : {}),
-          ...(options.data !== undefined ? { data: options.data } : {}),
-        },
-      },
-      { [RumorHeader.FromAddress]: this.connectionId },
-    );
+  uri(...pairs: [RaptorKey, string][]): string {
+    return buildRaptorUri(this.#info.partnerId, this.sessionId, ...pairs);
   }
 
-  async publish(options: PublishOptions = {}): Promise<ParticipantStream> {
-    const streamId = randomUUID();
-    const offerRequested = new Promise<never>((_, reject) => {
-      this.#offerRequested = (id) => {
-        if (id === streamId) {
-          reject(
-            new ParticipantUnsupportedError(
-              'the target asked for a WebRTC offer: publishing in a routed session needs media, which this signaling-only participant does not have',
-            ),
-          );
-        }
-      };
+  request(message: RaptorMessage): Promise<Record<string, unknown>> {
+    return this.#socket.request(this.#info.symphonyAddress, message, {
+      [RumorHeader.FromAddress]: this.connectionId,
     });
-    offerRequested.catch(() => undefined);
-    await this.#socket.request(
-      this.#info.symphonyAddress,
-      {
+  }
+
+  async signal(options: SignalOptions): Promise<void> {
+    const pairs: [RaptorKey, string][] = [];
+    if (options.to) pairs.push(['connection', options.to]);
+    pairs.push(['signal', randomUUID()]);
+    await this.request({
+      method: 'signal',
+      uri: this.uri(...pairs),
+      content: {
+        ...(options.type !== undefined ? { type: options.type } : {}),
+        ...(options.data !== undefined ? { data: options.data } : {}),
+      },
+    });
+  }
+
+  async publish(options: PublishOptions = {}): Promise<PublishedStream> {
+    const streamId = randomUUID();
+    const kinds: MediaKind[] = [];
+    if (options.hasAudio ?? true) kinds.push('audio');
+    if (options.hasVideo ?? true) kinds.push('video');
+    const publication = new Publication(this, streamId, kinds, options.offerDirection ?? 'sendrecv');
+    this.#publications.set(streamId, publication);
+    try {
+      const status = await this.request({
         method: 'create',
-        uri: buildRaptorUri(this.#info.partnerId, this.sessionId, ['stream', streamId]),
+        uri: this.uri(['stream', streamId]),
         content: {
           id: streamId,
           name: options.name ?? 'contract stream',
           channel: [
-            { id: 'audio1', type: 'audio', active: options.hasAudio ?? true },
+            { id: 'audio1', type: 'audio', active: kinds.includes('audio') },
             {
               id: 'video1',
               type: 'video',
-              active: options.hasVideo ?? true,
-              width: 640,
-              height: 480,
+              active: kinds.includes('video'),
+              width: 320,
+              height: 240,
               orientation: 0,
-              frameRate: 30,
+              frameRate: 15,
               source: 'camera',
               fitMode: 'cover',
             },
+            { id: 'caption1', type: 'data', active: false },
           ],
           publisherAudioFallbackEnabled: false,
           subscriberAudioFallbackEnabled: false,
           customProperties: {},
           e2ee: false,
         },
-      },
-      { [RumorHeader.FromAddress]: this.connectionId },
-    );
-    const created = await Promise.race([
-      this.waitFor('streamCreated', (e) => e.stream.id === streamId, 15_000),
-      offerRequested,
-    ]);
-    this.#offerRequested = null;
-    return created.stream;
+      });
+      this.#useIceServers(status);
+      // The session is force-muted: OpenTok.js starts the publisher muted ("mute on entry").
+      const mutedOnEntry = (status.mute as { active?: unknown } | undefined)?.active === true;
+      if (mutedOnEntry) publication.startMuted();
+      const created = await Promise.race([
+        this.waitFor('streamCreated', (e) => e.stream.id === streamId, options.timeoutMs ?? 15_000),
+        publication.failure,
+      ]);
+      publication.announced(created.stream);
+      if (mutedOnEntry && kinds.includes('audio')) await publication.publishAudio(false);
+      return publication;
+    } catch (error) {
+      this.#publications.delete(streamId);
+      await publication.close();
+      throw error;
+    }
+  }
+
+  async subscribe(streamId: string, options: SubscribeOptions = {}): Promise<Subscription> {
+    const subscriberId = randomUUID();
+    const subscription = new StreamSubscription(this, subscriberId, streamId);
+    this.#subscriptions.set(subscriberId, subscription);
+    try {
+      const status = await this.request({
+        method: 'create',
+        uri: this.uri(['stream', streamId], ['subscriber', subscriberId]),
+        content: {
+          id: subscriberId,
+          connection: this.connectionId,
+          keyManagementMethod: 'DTLS_SRTP',
+          bundleSupport: true,
+          rtcpMuxSupport: true,
+          e2ee: false,
+          channel: [
+            { id: 'audio1', type: 'audio', active: options.subscribeToAudio ?? true },
+            {
+              id: 'video1',
+              type: 'video',
+              active: options.subscribeToVideo ?? true,
+              restrictFrameRate: false,
+            },
+            { id: 'caption1', type: 'data', active: false },
+          ],
+        },
+      });
+      this.#useIceServers(status);
+      return subscription;
+    } catch (error) {
+      this.#subscriptions.delete(subscriberId);
+      await subscription.close();
+      throw error;
+    }
+  }
+
+  async forceUnpublish(streamId: string): Promise<void> {
+    await this.request({ method: 'delete', uri: this.uri(['stream', streamId]), content: {} });
   }
 
   waitFor<K extends ParticipantEvent['kind']>(
@@ -245,7 +281,23 @@ class RumorParticipant implements Participant {
   }
 
   async disconnect(): Promise<void> {
+    await this.#closeMedia();
     await this.#socket.close();
+  }
+
+  /** The STATUS of a stream or subscriber create may carry ICE servers (`content.iceServers`). */
+  #useIceServers(status: Record<string, unknown>): void {
+    const given = (status.content as { iceServers?: unknown } | undefined)?.iceServers;
+    const servers = toIceServers(given);
+    if (!this.network.loopbackOnly && servers.length > 0)
+      this.network = { ...this.network, iceServers: servers };
+  }
+
+  async #closeMedia(): Promise<void> {
+    const media = [...this.#publications.values(), ...this.#subscriptions.values()];
+    this.#publications.clear();
+    this.#subscriptions.clear();
+    await Promise.all(media.map((m) => m.close()));
   }
 
   #emit(event: ParticipantEvent): void {
@@ -280,15 +332,51 @@ class RumorParticipant implements Participant {
         );
       }
     } else if (resource === 'stream' && params.stream) {
-      if (message.method === 'created')
-        this.#emit({ kind: 'streamCreated', stream: toStream({ ...content, id: params.stream }) });
-      else if (message.method === 'deleted')
-        this.#emit({ kind: 'streamDestroyed', streamId: params.stream, reason });
-      else if (message.method === 'update' && content.reason === 'mute') {
-        this.#emit({ kind: 'muteForced', streamId: params.stream, active: content.active !== false });
-      } else if (message.method === 'generateoffer') this.#offerRequested?.(params.stream);
+      this.#handleStream(message.method, params.stream, content, reason);
+    } else if (resource === 'subscriber' && params.stream && params.subscriber) {
+      const routed = { method: message.method, content };
+      const subscription = this.#subscriptions.get(params.subscriber);
+      if (subscription) subscription.handle(routed);
+      else this.#publications.get(params.stream)?.handle(routed, params.subscriber);
+    } else if (
+      resource === 'stream_channel' &&
+      params.stream &&
+      params.channel &&
+      message.method === 'updated'
+    ) {
+      this.#emit({
+        kind: 'streamPropertyChanged',
+        streamId: params.stream,
+        channelId: params.channel,
+        changes: content,
+      });
     } else if (resource === 'session' && message.method === 'update' && content.reason === 'mute') {
       this.#emit({ kind: 'muteForced', streamId: null, active: content.active !== false });
+    }
+  }
+
+  #handleStream(
+    method: string,
+    streamId: string,
+    content: Record<string, unknown>,
+    reason: string | null,
+  ): void {
+    const publication = this.#publications.get(streamId);
+    if (method === 'created') {
+      this.#emit({ kind: 'streamCreated', stream: toStream({ ...content, id: streamId }) });
+    } else if (method === 'deleted') {
+      this.#emit({ kind: 'streamDestroyed', streamId, reason });
+      // The stream is gone (unpublished, force-unpublished, its publisher left): so is its media. Its
+      // subscriptions stay open until stopped, so a test can see that no more packets arrive.
+      this.#publications.delete(streamId);
+      void publication?.close();
+    } else if (method === 'update' && content.reason === 'mute') {
+      const active = content.active !== false;
+      this.#emit({ kind: 'muteForced', streamId, active });
+      // OpenTok.js mutes the publisher's audio when told; only the publisher unmutes itself.
+      if (active) publication?.forceMuted();
+    } else {
+      publication?.handle({ method, content }, null);
     }
   }
 }

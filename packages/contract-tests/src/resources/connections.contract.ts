@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { useAfterFree } from '../checks/index.js';
 import { contractTest } from '../harness/contract-test.js';
-import { createSession, UNKNOWN_SESSION_ID } from './fixtures.js';
+import { createSession, expectMediaStops, ROUTED, UNKNOWN_SESSION_ID } from './fixtures.js';
 
 interface ConnectionList {
   count: number;
@@ -52,6 +52,35 @@ describe('connections', () => {
         deleted,
         await h.send('forceDisconnect', { path: { sessionId, connectionId: alice.connectionId } }),
       );
+    },
+  );
+
+  contractTest(
+    'routed session: forceDisconnect of a publisher ends its stream for everyone and its media stops',
+    {
+      operations: ['createSession', 'forceDisconnect', 'listStreams'],
+      needs: ['participants', 'media'],
+      timeoutMs: 60_000,
+    },
+    async (h) => {
+      const sessionId = await createSession(h, ROUTED);
+      const alice = await h.join(sessionId);
+      const bob = await h.join(sessionId, 'subscriber');
+      const stream = await alice.publish();
+      const subscription = await bob.subscribe(stream.id);
+      await subscription.waitForPackets({ audio: 10, video: 5 }, 20_000);
+
+      await h.expect('forceDisconnect', 204, { path: { sessionId, connectionId: alice.connectionId } });
+      expect((await alice.waitFor('sessionDisconnected')).reason).toBe('forceDisconnected');
+      const ended = await bob.waitFor('streamDestroyed', (e) => e.streamId === stream.id);
+      expect(ended.reason).toBe('forceDisconnected');
+      await bob.waitFor('connectionDestroyed', (e) => e.connectionId === alice.connectionId);
+      await expectMediaStops(subscription, 'video');
+      await expectMediaStops(subscription, 'audio', { graceMs: 0 });
+      const streams = await h.expect('listStreams', [200, 404], { path: { sessionId } });
+      if (streams.status === 200) {
+        expect((streams.body as { items: { id: string }[] }).items.map((s) => s.id)).not.toContain(stream.id);
+      }
     },
   );
 

@@ -1,10 +1,11 @@
 /**
- * Streams: a participant publishes in a relayed session (signaling only, no media server involved); the
- * stream is listed and retrievable, its layout classes can be set, and unknown streams answer 404.
+ * Streams: a participant publishes in a relayed session (no media server involved) and in a routed one
+ * (real media through the target's media server); the stream is listed and retrievable, its layout classes
+ * can be set, it is gone once unpublished, and unknown streams answer 404.
  */
 import { describe, expect } from 'vitest';
 import { contractTest } from '../harness/contract-test.js';
-import { createSession } from './fixtures.js';
+import { createSession, RELAYED, ROUTED } from './fixtures.js';
 
 interface Stream {
   id: string;
@@ -12,8 +13,6 @@ interface Stream {
   videoType?: string;
   layoutClassList: string[];
 }
-
-const RELAYED = { 'p2p.preference': 'enabled' };
 
 describe('streams', () => {
   contractTest(
@@ -45,6 +44,52 @@ describe('streams', () => {
       const after = (await h.expect('getStream', 200, { path: { sessionId, streamId: stream.id } }))
         .body as Stream;
       expect(after.layoutClassList).toEqual(['full', 'focus']);
+    },
+  );
+
+  contractTest(
+    'routed session: a stream publishing media is listed and retrievable, takes layout classes, and is gone once unpublished',
+    {
+      operations: ['createSession', 'listStreams', 'getStream', 'setStreamLayoutClasses'],
+      needs: ['participants', 'media'],
+      timeoutMs: 60_000,
+    },
+    async (h) => {
+      const sessionId = await createSession(h, ROUTED);
+      const alice = await h.join(sessionId);
+      const stream = await alice.publish({ name: 'Alice routed' });
+      // A routed stream is announced once its media connection is up: the publisher is sending.
+      await stream.waitForSent('video', 5);
+
+      const list = (await h.expect('listStreams', 200, { path: { sessionId } })).body as {
+        count: number;
+        items: Stream[];
+      };
+      expect(list.items.map((s) => s.id)).toEqual([stream.id]);
+      expect(list.count).toBe(1);
+      const got = (await h.expect('getStream', 200, { path: { sessionId, streamId: stream.id } }))
+        .body as Stream;
+      expect(got).toMatchObject({
+        id: stream.id,
+        name: 'Alice routed',
+        videoType: 'camera',
+        layoutClassList: [],
+      });
+
+      await h.expect('setStreamLayoutClasses', 200, {
+        path: { sessionId },
+        body: { items: [{ id: stream.id, layoutClassList: ['full'] }] },
+      });
+      const listed = (await h.expect('listStreams', 200, { path: { sessionId } })).body as {
+        items: Stream[];
+      };
+      expect(listed.items.find((s) => s.id === stream.id)?.layoutClassList).toEqual(['full']);
+
+      await stream.stop();
+      await alice.waitFor('streamDestroyed', (e) => e.streamId === stream.id);
+      await h.expect('getStream', 404, { path: { sessionId, streamId: stream.id } });
+      const after = await h.expect('listStreams', [200, 404], { path: { sessionId } });
+      if (after.status === 200) expect((after.body as { items: Stream[] }).items).toEqual([]);
     },
   );
 
