@@ -11,6 +11,7 @@
  * ```
  */
 import type { Server } from 'node:http';
+import type { ArchiveNotifier, MediaSourceProvider } from '../recording/media-source.js';
 import type { IceServer, SfuEngine } from '../sfu/types.js';
 import type { Store } from '../store/types.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits, SignalingGateway } from './gateway/gateway.js';
@@ -20,6 +21,8 @@ import { RelayedMedia } from './media/relayed.js';
 import { RoutedMedia } from './media/routed.js';
 import type { MediaBridge } from './media/types.js';
 import { UnavailableMedia } from './media/unavailable.js';
+import { LiveArchiveNotifier } from './recording/archive-notifier.js';
+import { LiveMediaSources } from './recording/media-sources.js';
 import type { LiveSession } from './session/live-session.js';
 import { LiveSessionRegistry } from './session/registry.js';
 
@@ -46,6 +49,11 @@ export interface RealtimeOptions {
   routedMedia?: (session: LiveSession) => MediaBridge;
   /** The clock (ms since the epoch). Default `Date.now`. */
   now?: () => number;
+  /**
+   * How long a session's media source outlives its last client, so recordings continue on it when
+   * clients return. Keep it above the recording managers' idle stop (60 s). Default 120 000.
+   */
+  mediaSourceLingerMs?: number;
 }
 
 /** The assembled realtime layer. */
@@ -54,6 +62,10 @@ export interface Realtime {
   readonly gateway: SignalingGateway;
   /** The ICE servers handed to clients. */
   readonly iceServers: readonly IceServer[];
+  /** The live media of routed sessions, for the archive and broadcast managers. */
+  readonly mediaSources: MediaSourceProvider;
+  /** Tells clients which archives record their session (`archiveStarted` / `archiveStopped`). */
+  readonly archiveNotifier: ArchiveNotifier;
   /**
    * Ends the live sessions of a project that was suspended or deleted: every client gets
    * `sessionDisconnected` (connection deleted with `forceDisconnected`). Returns how many sessions ended.
@@ -89,14 +101,21 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     now,
   };
   const gateway = new SignalingGateway(deps, { ...DEFAULT_GATEWAY_LIMITS, ...options.limits });
+  const mediaSources = new LiveMediaSources(registry, { lingerMs: options.mediaSourceLingerMs });
+  const archiveNotifier = new LiveArchiveNotifier(registry);
   return {
     registry,
     gateway,
     iceServers,
+    mediaSources,
+    archiveNotifier,
     disconnectProject: (applicationId) => registry.closeProject(applicationId),
     attach: (server) => gateway.attach(server),
     async close() {
+      // Ending the sessions closes their media sources (recorders see `close`) before the sockets go.
       registry.close();
+      mediaSources.close();
+      archiveNotifier.close();
       await gateway.close();
     },
   };

@@ -48,7 +48,11 @@ export type MediaSourceEvents = {
   streamRemoved: [streamId: string];
   /** A client connected or disconnected; the argument is the new number of connected clients. */
   connectionCountChanged: [count: number];
-  /** The live session ended (every client left and the session was torn down). */
+  /**
+   * The source ended: its session has had no client for a while (the realtime layer keeps a source
+   * for 120 s after the last client left, past the 60 s idle stops), or the server is shutting down. It
+   * never emits again; clients coming back later get a new source (`sourceOpened`).
+   */
   close: [];
 };
 
@@ -72,8 +76,40 @@ export interface MediaSource extends EventSource<MediaSourceEvents> {
   requestKeyFrame(streamId: string): void;
 }
 
+/** Events of a {@link MediaSourceProvider}. */
+export type MediaSourceProviderEvents = {
+  /**
+   * A routed session that had no client on this server got one (an `archiveMode: always` session
+   * starts recording here). Fires each time clients return to an empty session: with the same source
+   * object when it had not closed yet (recordings on it simply continue), else with a new one.
+   */
+  sourceOpened: [source: MediaSource];
+};
+
 /** Finds the live media of a session. */
-export interface MediaSourceProvider {
-  /** The live media of `sessionId`, or null when nobody is connected to it on this server. */
+export interface MediaSourceProvider extends EventSource<MediaSourceProviderEvents> {
+  /**
+   * The live media of `sessionId`, or null when it has none on this server: no client connected and no
+   * source left open, or media that does not pass through this server (relayed sessions). A source
+   * may have no client (`connectionCount() === 0`) for a while after the last one left.
+   */
   get(sessionId: string): MediaSource | null;
+}
+
+/** An archive as the clients of its session see it. */
+export interface ActiveArchive {
+  id: string;
+  /** The archive's name; null when it has none (clients then see an empty name). */
+  name: string | null;
+}
+
+/**
+ * Tells the clients of a session which archives are recording it. The archive manager calls it whenever
+ * that set changes; the realtime layer sends `archiveStarted`/`archiveStopped` to the connected clients and
+ * keeps the set for the session-state snapshot of clients that join later (even when the session had no
+ * client at the time of the call).
+ */
+export interface ArchiveNotifier {
+  /** The archives recording `sessionId` now (the whole set, not a change); `[]` when none is. */
+  archivesChanged(sessionId: string, active: readonly ActiveArchive[]): void;
 }

@@ -163,6 +163,14 @@ export type ProducerEvents = {
   resume: [];
 };
 
+/**
+ * Receives a producer's RTP packets through {@link Producer.tap}: whole packets, header included, as
+ * received from the publisher after SRTP decryption (header extensions may be present). The buffer is
+ * shared by every tap of the producer (it is never copied per tap): a tap must not modify it, and copies
+ * it to keep it beyond the call.
+ */
+export type ProducerTap = (packet: Buffer) => void;
+
 /** One audio or video track received from a publisher. */
 export interface Producer extends EventSource<ProducerEvents> {
   /** Unique within the engine. */
@@ -185,6 +193,14 @@ export interface Producer extends EventSource<ProducerEvents> {
   resume(): void;
   /** Asks the publisher for a keyframe (RTCP PLI). No-op on audio. */
   requestKeyFrame(): void;
+  /**
+   * Hands every packet of this track to `tap` (mediasoup's `DirectTransport` idea), for the recording
+   * pipeline: until the returned function is called or the producer closes. Like consumers, taps get
+   * nothing while the producer is paused (a forced mute must silence recordings too). Costs nothing while
+   * no tap is attached; an out-of-process engine sends packets across its IPC channel only while a tap
+   * exists, so they may arrive a few milliseconds late.
+   */
+  tap(tap: ProducerTap): () => void;
   /** Closes the producer and every consumer of it. Idempotent. */
   close(): void;
 }

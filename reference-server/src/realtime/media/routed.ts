@@ -6,19 +6,36 @@
  * the engine's own candidates travel inline in its SDPs. A subscriber's own offer (an ICE restart after a
  * reconnection) is answered.
  */
-import type { PublisherTransport, Router, SfuEngine, SubscriberTransport } from '../../sfu/types.js';
+import { TypedEmitter } from '@parley/events';
+import type {
+  Producer,
+  PublisherTransport,
+  Router,
+  SfuEngine,
+  SubscriberTransport,
+} from '../../sfu/types.js';
 import { SignalingError } from '../errors.js';
 import type { RealtimeLogger } from '../logger.js';
 import type { LiveSession } from '../session/live-session.js';
 import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
-import type { JsepMessage, MediaBridge } from './types.js';
+import type { JsepMessage, MediaBridge, StreamProducers, StreamProducersEvents } from './types.js';
 
 /** The `sourceStreamId` of routed media. */
 const MANTIS = 'MANTIS';
 
+/** The producers of each stream's publisher transport, once it exists. */
+class PublisherProducers extends TypedEmitter<StreamProducersEvents> implements StreamProducers {
+  readonly transports = new Map<string, PublisherTransport>();
+
+  of(streamId: string): readonly Producer[] {
+    return this.transports.get(streamId)?.producers.filter((p) => !p.closed) ?? [];
+  }
+}
+
 /** Routes one session's media through an SFU engine. */
 export class RoutedMedia implements MediaBridge {
   readonly ready = true;
+  readonly #producers = new PublisherProducers();
   readonly #session: LiveSession;
   readonly #engine: SfuEngine;
   readonly #log: RealtimeLogger;
@@ -35,6 +52,10 @@ export class RoutedMedia implements MediaBridge {
     this.#log = logger;
   }
 
+  get producers(): StreamProducers {
+    return this.#producers;
+  }
+
   streamCreated(stream: LiveStream, publisher: LiveConnection): void {
     const transport = this.#routerOf().then((router) =>
       router.createPublisherTransport({ streamId: stream.id }),
@@ -46,9 +67,11 @@ export class RoutedMedia implements MediaBridge {
           t.close();
           return;
         }
+        this.#producers.transports.set(stream.id, t);
         // A producer negotiated after a forced mute (mute-on-entry, a renegotiation) starts paused.
         t.on('producer', (producer) => {
           if (producer.kind === 'audio' && this.#audioMuted.has(stream.id)) producer.pause();
+          this.#producers.emit('producer', stream.id, producer);
         });
         t.on('connectionstatechange', (state) => {
           // The publish completes for the publisher, and starts for everyone else, once media can flow.
@@ -67,6 +90,7 @@ export class RoutedMedia implements MediaBridge {
   streamRemoved(stream: LiveStream): void {
     const transport = this.#publishers.get(stream.id);
     this.#publishers.delete(stream.id);
+    this.#producers.transports.delete(stream.id);
     this.#audioMuted.delete(stream.id);
     // Closing the publisher transport closes its producers and so every consumer of them.
     void transport?.then(
@@ -164,6 +188,7 @@ export class RoutedMedia implements MediaBridge {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#producers.transports.clear();
     void this.#router?.then(
       (router) => router.close(),
       () => undefined,

@@ -3,6 +3,7 @@
  * and where offers, answers and candidates go. Relayed sessions relay them between the clients; routed
  * sessions negotiate with the SFU.
  */
+import type { EventSource, Producer } from '../../sfu/types.js';
 import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
 
 /** The JSEP methods clients exchange. */
@@ -18,10 +19,24 @@ export interface JsepMessage {
   content: Record<string, unknown>;
 }
 
+/** Events of {@link StreamProducers}. */
+export type StreamProducersEvents = {
+  /** A track of a stream was negotiated (first offer or a renegotiation). */
+  producer: [streamId: string, producer: Producer];
+};
+
+/** The SFU producers of a routed session's streams: what the recording pipeline taps. */
+export interface StreamProducers extends EventSource<StreamProducersEvents> {
+  /** The open producers of a stream (at most one per kind); empty until its publisher has negotiated. */
+  of(streamId: string): readonly Producer[];
+}
+
 /** The media side of one live session. */
 export interface MediaBridge {
   /** False when the bridge cannot carry media (a routed session without an SFU): publishing is refused. */
   readonly ready: boolean;
+  /** The SFU producers of the session's streams; absent when its media does not pass through the server. */
+  readonly producers?: StreamProducers;
   /**
    * A publisher created a stream and was answered. Relayed: the stream is announced at once. Routed: the
    * server asks the publisher for an offer and announces the stream once media flows.

@@ -425,6 +425,15 @@ export class LiveSession {
     });
   }
 
+  /**
+   * Replaces the archives known to the session without telling anyone: for a session (re)opened while
+   * archives were already recording it, so joining clients find them in their session state.
+   */
+  restoreArchives(archives: readonly LiveArchive[]): void {
+    this.#archives.clear();
+    for (const archive of archives) if (archive.status === 'started') this.#archives.set(archive.id, archive);
+  }
+
   // ── Delivery ────────────────────────────────────────────────────────────────────────────────────
 
   /** Sends a message to one connected client; returns false when it is not connected. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
 import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
-import type { MediaKind, Producer, ProducerEvents, ProducerStats, RtpCodec } from '../types.js';
+import type { MediaKind, Producer, ProducerEvents, ProducerStats, ProducerTap, RtpCodec } from '../types.js';
 import { RtpFanout, type RtpSink } from './forwarding.js';
 
 /** Internal events: the owner drops a closed producer from its list on `@close`. */
@@ -30,6 +30,8 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
   readonly streamId: string;
   readonly #receiver: RTCRtpReceiver;
   readonly #fanout = new RtpFanout();
+  /** The recording taps; the packet is serialised once for all of them, and only while there are any. */
+  readonly #taps = new Set<ProducerTap>();
   readonly #unsubscribe: () => void;
   /** The SSRC the publisher sends on; learnt from RTP because simulcast rid tracks have none up front. */
   #mediaSsrc: number | undefined;
@@ -88,11 +90,22 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
     void this.#receiver.sendRtcpPLI(this.#mediaSsrc);
   }
 
+  tap(tap: ProducerTap): () => void {
+    if (this.#closed) return () => undefined;
+    // A wrapper per call, so the same function tapped twice is removed once per returned function.
+    const entry: ProducerTap = (packet) => tap(packet);
+    this.#taps.add(entry);
+    return () => {
+      this.#taps.delete(entry);
+    };
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribe();
     this.#fanout.clear();
+    this.#taps.clear();
     this.emit('close');
     this.emit('@close');
   }
@@ -123,7 +136,21 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
       // A subscriber may have asked for a keyframe before the first packet told us where to send it.
       if (this.#fanout.size > 0) this.requestKeyFrame();
     }
+    // Before forwarding: the fan-out strips header extensions and senders may rewrite the header.
+    if (this.#taps.size > 0 && !this.#paused) this.#deliverToTaps(packet);
     // Consumers drop the packet themselves while this producer is paused, and count it as dropped.
     this.#fanout.forward(packet);
+  }
+
+  #deliverToTaps(packet: RtpPacket): void {
+    const raw = packet.serialize();
+    for (const tap of this.#taps) {
+      try {
+        tap(raw);
+      } catch (error) {
+        // A failing recorder must never break forwarding to the session's subscribers.
+        this.emit('listenerError', error, 'tap');
+      }
+    }
   }
 }

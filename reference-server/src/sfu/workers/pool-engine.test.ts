@@ -103,6 +103,46 @@ describe('worker-pool engine', { timeout: 40_000 }, () => {
     await expect(publisher.handleOffer('v=0')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('taps a producer across the IPC channel only while a tap exists, and not while paused', async () => {
+    const router = await engine.createRouter({ sessionId: 'pool-tap' });
+    const { publisher, subscriberClient } = await call(router, 'stream-tap');
+    const video = publisher.producers.find((p) => p.kind === 'video');
+    const audio = publisher.producers.find((p) => p.kind === 'audio');
+    if (!video || !audio) throw new Error('no producers');
+    const first: Buffer[] = [];
+    const second: Buffer[] = [];
+    const untapFirst = video.tap((packet) => first.push(Buffer.from(packet)));
+    const untapSecond = video.tap((packet) => second.push(packet));
+    await until(() => first.length >= 30, 'tapped video from the worker');
+    expect(first.every((p) => p[0] === 0x80 || p[0] === 0x90)).toBe(true); // RTP v2, with or without extensions
+    expect(new Set(first.map((p) => p.readUInt32BE(8))).size).toBe(1);
+    // Both taps see every packet (the worker sends each once; the parent fans out).
+    await until(() => second.length >= first.length, 'the second tap to catch up');
+    untapFirst();
+    expect(first.length).toBeGreaterThan(0);
+    untapSecond();
+    const worker = (router as unknown as { worker: { tappedPackets: number } }).worker;
+    await sleep(200); // what was already in the channel arrives
+    const crossed = worker.tappedPackets;
+    await sleep(300);
+    expect(worker.tappedPackets).toBe(crossed); // nothing crosses the channel without a tap
+
+    const tapped: Buffer[] = [];
+    const untapAudio = audio.tap((packet) => tapped.push(packet));
+    await until(() => tapped.length >= 10, 'tapped audio');
+    audio.pause();
+    await sleep(150);
+    const atPause = tapped.length;
+    await sleep(300);
+    expect(tapped.length).toBe(atPause);
+    audio.resume();
+    await until(() => tapped.length >= atPause + 10, 'tapped audio after resume');
+    untapAudio();
+    // Forwarding to the subscriber went on throughout.
+    expect(subscriberClient.received.video.packets).toBeGreaterThan(30);
+    router.close();
+  });
+
   it('places sessions on the least-loaded worker; a killed worker closes only its sessions and is replaced', async () => {
     const first = await engine.createRouter({ sessionId: 'pool-b' });
     const b = await call(first, 'stream-b');

@@ -92,8 +92,26 @@ export interface ReadyMessage {
   pid: number;
 }
 
+/**
+ * Worker → parent: RTP packets of tapped producers (`Producer.tap`), batched per event-loop turn so a
+ * busy session costs one IPC message per turn rather than one per packet. The packets are concatenated in
+ * `data` (one buffer crosses the channel, however many packets); entry `i` of `producerIds` and `lengths`
+ * describes the `i`-th packet. Sent only while the parent has a tap on the producer.
+ */
+export interface RtpBatchMessage {
+  type: 'rtp';
+  producerIds: string[];
+  lengths: number[];
+  data: Uint8Array;
+}
+
 /** Everything the worker sends. */
-export type WorkerMessage = ResultMessage | EventMessage | WorkerStatsMessage | ReadyMessage;
+export type WorkerMessage =
+  | ResultMessage
+  | EventMessage
+  | WorkerStatsMessage
+  | ReadyMessage
+  | RtpBatchMessage;
 
 /** A router as created by the worker. */
 export interface RouterInfo {

@@ -15,6 +15,7 @@ import type {
   Producer,
   ProducerEvents,
   ProducerStats,
+  ProducerTap,
   RtpCodec,
 } from '../types.js';
 import type { ConsumerInfo, ProducerInfo } from './protocol.js';
@@ -33,6 +34,8 @@ export class RemoteProducer extends TypedEmitter<InternalProducerEvents> impleme
   #paused: boolean;
   #closed = false;
   #stats: ProducerStats = { packetsIn: 0, bytesIn: 0, keyFrameRequests: 0 };
+  /** Taps in this process; the worker sends packets only while there is at least one. */
+  readonly #taps = new Set<ProducerTap>();
 
   constructor(worker: WorkerProcess, info: ProducerInfo) {
     super();
@@ -75,6 +78,17 @@ export class RemoteProducer extends TypedEmitter<InternalProducerEvents> impleme
     if (!this.#closed) this.worker.notify(this.id, 'requestKeyFrame');
   }
 
+  tap(tap: ProducerTap): () => void {
+    if (this.#closed) return () => undefined;
+    const entry: ProducerTap = (packet) => tap(packet);
+    this.#taps.add(entry);
+    if (this.#taps.size === 1) this.worker.notify(this.id, 'tap');
+    return () => {
+      if (!this.#taps.delete(entry) || this.#taps.size > 0 || this.#closed) return;
+      this.worker.notify(this.id, 'untap');
+    };
+  }
+
   close(): void {
     if (this.#closed) return;
     this.worker.notify(this.id, 'close');
@@ -92,6 +106,7 @@ export class RemoteProducer extends TypedEmitter<InternalProducerEvents> impleme
   closeMirror(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#taps.clear();
     this.worker.forget(this.id);
     this.emit('close');
     this.emit('@close');
@@ -104,6 +119,18 @@ export class RemoteProducer extends TypedEmitter<InternalProducerEvents> impleme
 
   workerStats(stats: ProducerStats | ConsumerStats): void {
     this.#stats = stats as ProducerStats;
+  }
+
+  workerRtp(packet: Buffer): void {
+    // Packets already in the channel when a pause was decided here are dropped, as the worker would.
+    if (this.#closed || this.#paused) return;
+    for (const tap of this.#taps) {
+      try {
+        tap(packet);
+      } catch (error) {
+        this.emit('listenerError', error, 'tap');
+      }
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import {
   type WorkerMessage,
   type WorkerStatsMessage,
 } from './protocol.js';
+import { RtpBatcher } from './rtp-batch.js';
 
 type Entity =
   | { kind: 'router'; value: Router }
@@ -47,10 +48,14 @@ export class WorkerHost {
   readonly #engine: SfuEngine;
   readonly #send: (message: WorkerMessage) => void;
   readonly #entities = new Map<string, Entity>();
+  /** The producers the parent taps, with the function that removes this host's tap. */
+  readonly #taps = new Map<string, () => void>();
+  readonly #rtp: RtpBatcher;
 
   constructor(engine: SfuEngine, send: (message: WorkerMessage) => void) {
     this.#engine = engine;
     this.#send = send;
+    this.#rtp = new RtpBatcher(send);
   }
 
   /** Runs one call and sends its result. Never throws: failures travel back as error results. */
@@ -123,6 +128,15 @@ export class WorkerHost {
         if (method === 'addRemoteCandidate') return entity.value.addRemoteCandidate(args[0] as never);
         break;
       case 'producer':
+        if (method === 'tap' || method === 'untap') {
+          this.#setTapped(entity.value, method === 'tap');
+          return undefined;
+        }
+        if (method === 'pause' || method === 'resume' || method === 'requestKeyFrame') {
+          entity.value[method]();
+          return undefined;
+        }
+        break;
       case 'consumer':
         if (method === 'pause' || method === 'resume' || method === 'requestKeyFrame') {
           entity.value[method]();
@@ -179,6 +193,23 @@ export class WorkerHost {
     };
   }
 
+  /**
+   * Starts or stops sending a producer's packets to the parent. One tap per producer whatever the number
+   * of taps in the parent (the parent fans out), so each packet crosses the channel once.
+   */
+  #setTapped(producer: Producer, tapped: boolean): void {
+    const { id } = producer;
+    if (tapped && !this.#taps.has(id)) {
+      this.#taps.set(
+        id,
+        producer.tap((packet) => this.#rtp.push(id, packet)),
+      );
+    } else if (!tapped) {
+      this.#taps.get(id)?.();
+      this.#taps.delete(id);
+    }
+  }
+
   /** Tracks an entity until it closes and forwards its lifecycle events. */
   #register(entity: Entity): void {
     const { id } = entity.value;
@@ -189,7 +220,10 @@ export class WorkerHost {
     };
     for (const event of FORWARDED[entity.kind]) {
       source.on(event, (...args: unknown[]) => {
-        if (event === 'close') this.#entities.delete(id);
+        if (event === 'close') {
+          this.#entities.delete(id);
+          this.#taps.delete(id);
+        }
         this.#send({ type: 'event', target: id, event, args });
       });
     }

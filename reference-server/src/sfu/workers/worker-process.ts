@@ -10,6 +10,7 @@ import { TypedEmitter } from '@parley/events';
 import { SFU_ERRORS, SfuError, type SfuErrorCode } from '../errors.js';
 import type { ConsumerStats, ProducerStats } from '../types.js';
 import type { WorkerInit, WorkerMessage, WorkerStatsMessage, WorkerUsage } from './protocol.js';
+import { forEachBatchedPacket } from './rtp-batch.js';
 
 /** The worker's entry: TypeScript, run through tsx's loader like the rest of the server. */
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -24,6 +25,8 @@ export interface Mirror {
   workerEvent(event: string, args: unknown[]): void;
   /** Fresh counters (producers and consumers only). */
   workerStats?(stats: ProducerStats | ConsumerStats): void;
+  /** A packet of a tapped producer (producers only); a view into the batch, valid during the call. */
+  workerRtp?(packet: Buffer): void;
 }
 
 /** How a worker process ended. */
@@ -52,6 +55,7 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
   readonly #pending = new Map<number, Pending>();
   readonly #mirrors = new Map<string, Mirror>();
   #nextId = 1;
+  #tappedPackets = 0;
   #usage: WorkerUsage | undefined;
   #exited = false;
   #stopping = false;
@@ -101,6 +105,11 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
   /** The last usage the worker reported (undefined before its first report). */
   get usage(): WorkerUsage | undefined {
     return this.#usage;
+  }
+
+  /** How many tapped RTP packets this worker sent to the parent (for tests and metrics). */
+  get tappedPackets(): number {
+    return this.#tappedPackets;
   }
 
   /** How many entities of this worker are open: the placement weight. */
@@ -176,6 +185,12 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
         return;
       case 'stats':
         this.#applyStats(message);
+        return;
+      case 'rtp':
+        this.#tappedPackets += message.lengths.length;
+        forEachBatchedPacket(message, (producerId, packet) =>
+          this.#mirrors.get(producerId)?.workerRtp?.(packet),
+        );
         return;
       case 'ready':
         return;
