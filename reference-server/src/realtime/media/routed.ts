@@ -238,12 +238,32 @@ export class RoutedMedia implements MediaBridge {
   }
 
   #routerOf(): Promise<Router> {
-    this.#router ??= Promise.resolve().then(
-      () =>
+    this.#router ??= Promise.resolve().then(async () => {
+      const router =
         this.#engine.getRouter(this.#session.sessionId) ??
-        this.#engine.createRouter({ sessionId: this.#session.sessionId }),
-    );
+        (await this.#engine.createRouter({ sessionId: this.#session.sessionId }));
+      router.once('workerclose', () => this.#workerLost());
+      return router;
+    });
     return this.#router;
+  }
+
+  /**
+   * The SFU worker carrying this session died, and every transport with it. Media cannot resume on the
+   * same connections (their peer connections end at a dead address), so every client is disconnected with
+   * `networkDisconnected` — the reason Vonage gives for a lost media server — and its socket closed. The
+   * session ends with its last connection, so clients that rejoin get a fresh session on a healthy worker.
+   */
+  #workerLost(): void {
+    if (this.#closed) return;
+    this.#log.error(
+      { sessionId: this.#session.sessionId, connections: this.#session.connections.length },
+      'The SFU worker of a routed session died; disconnecting its clients',
+    );
+    for (const connection of [...this.#session.connections]) {
+      this.#session.removeConnection(connection.id, 'networkDisconnected');
+      connection.endpoint.close(1011, 'networkDisconnected');
+    }
   }
 
   #closeSubscriber(subscriberId: string): void {
