@@ -3,7 +3,6 @@
  * their clients are told `networkDisconnected` and their sockets closed, and a client that rejoins gets a
  * working session on the replacement worker.
  */
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WorkerPoolEngine } from '../../sfu/workers/pool-engine.js';
 import { RoutedSessionHarness, until } from '../recording/testing/routed-session.js';
@@ -31,7 +30,7 @@ describe('RoutedMedia when its SFU worker dies', () => {
       expect(doomedPid).not.toBe(pidOf(pool, 's-safe'));
 
       const slot = pool.workers.find((w) => w.pid === doomedPid)?.slot ?? -1;
-      const replaced = once(pool, 'workerready');
+      const replaced = new Promise<void>((resolve) => pool.once('workerready', () => resolve()));
       pool.killWorker(slot);
       await until(() => closed.length === 2, 'both clients of the dead worker to be disconnected');
       expect(closed.sort()).toEqual(['alice 1011 networkDisconnected', 'bob 1011 networkDisconnected']);
