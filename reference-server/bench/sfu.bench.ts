@@ -91,9 +91,18 @@ the SFU, so on a 2-core machine the SFU cannot be saturated; packets per core-se
 ${scenarioTable(scenarios)}
 
 - *Packets out per core-second*: RTP packets the SFU sent to subscribers ÷ SFU CPU seconds in the window.
-- *Delivery*: packets received by subscribers ÷ packets their sequence numbers say were sent.
+- *Delivery*: distinct packets received by subscribers ÷ packets their publishers sent in the window, over
+  every subscriber track: a subscriber that receives nothing counts with 0.
+- *Silent tracks*: subscriber tracks that received nothing in the window while their publisher sent.
+- *SFU ingress*: packets the SFU received ÷ packets the publishers sent (below 1: lost on the way in).
+- *Generator busy*: event-loop utilisation of the load generator; near 100 % it, not the SFU, limited the run
+  (its clients pace late and burst, and their consent checks time out).
 - *RSS per stream*: (worker RSS at the end − idle worker RSS) ÷ forwarded publisher→subscriber streams.
 - *First packet*: from the subscribe request to the first RTP packet at the subscriber.
+
+Kernel UDP receive-buffer drops during the measured windows (machine-wide): ${scenarios
+    .map((s) => `${s.name}: ${s.report.machine.udpReceiveBufferErrors ?? 'n/a'}`)
+    .join('; ')}.
 
 Machine load (1/5/15-minute load averages) at the start: ${loadAtStart}; at the end: ${loadAverage()}. Other
 jobs share the machine, so CPU-time figures are the comparable ones; latencies (connect, first packet) grow

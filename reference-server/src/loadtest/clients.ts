@@ -37,7 +37,8 @@ function loopbackPeer(): RTCPeerConnection {
   });
 }
 
-function kindsOf(media: LoadMedia): ('audio' | 'video')[] {
+/** The track kinds a stream of `media` carries, in the order the publisher adds them. */
+export function kindsOf(media: LoadMedia): ('audio' | 'video')[] {
   return media === 'audio+video' ? ['video', 'audio'] : [media];
 }
 
@@ -60,6 +61,7 @@ function connected(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
 }
 
 interface SendingTrack {
+  kind: 'audio' | 'video';
   sender: RTCRtpSender;
   player: RecordingPlayer;
 }
@@ -69,6 +71,8 @@ export class LoadPublisher {
   readonly pc = loopbackPeer();
   /** RTP packets handed to the senders. */
   packetsSent = 0;
+  /** {@link packetsSent} per track kind: what each of this publisher's subscribers should receive. */
+  readonly packetsSentByKind = { audio: 0, video: 0 };
   readonly #tracks: SendingTrack[] = [];
   #startedAt: number | undefined;
 
@@ -79,6 +83,7 @@ export class LoadPublisher {
     for (const [index, kind] of kindsOf(media).entries()) {
       const transceiver = this.pc.addTransceiver(kind, { direction: 'sendonly' });
       this.#tracks.push({
+        kind,
         sender: transceiver.sender,
         player: new RecordingPlayer(recordings[kind], (ssrcBase + index) >>> 0, start),
       });
@@ -101,10 +106,12 @@ export class LoadPublisher {
   pump(now: number): void {
     this.#startedAt ??= now;
     const elapsed = (now - this.#startedAt) / 1000;
-    for (const { sender, player } of this.#tracks) {
-      this.packetsSent += player.due(elapsed, (packet: RtpPacket) => {
+    for (const { kind, sender, player } of this.#tracks) {
+      const sent = player.due(elapsed, (packet: RtpPacket) => {
         sender.sendRtp(packet).catch(() => undefined);
       });
+      this.packetsSent += sent;
+      this.packetsSentByKind[kind] += sent;
     }
   }
 

@@ -21,7 +21,7 @@ function report(
       cpuProfileDir: undefined,
     },
     startedAt: '2026-01-01T00:00:00.000Z',
-    machine: { cpus: 2, cpuModel: 'test', node: 'v24' },
+    machine: { cpus: 2, cpuModel: 'test', node: 'v24', udpReceiveBufferErrors: 0 },
     streams: {
       sessions: 4,
       publishers: 4,
@@ -36,6 +36,7 @@ function report(
       coresUsed: 0.2,
       packetsIn: 1000,
       packetsOut: packetsOutPerCoreSecond,
+      ingressRatio: 1,
       packetsInPerSecond: 200,
       packetsOutPerSecond: 200,
       packetsOutPerCoreSecond,
@@ -44,10 +45,27 @@ function report(
       rssBytes: 2 * 1024 * 1024,
       rssPerForwardedStreamBytes: 1.5 * 1024 * 1024,
     },
-    delivery: { ratio, expected: 1000, received: 1000, lost: 0, sequenceGaps: 3, late: 0 },
+    delivery: {
+      ratio,
+      expected: 1000,
+      received: 1000,
+      lost: 0,
+      sequenceGaps: 3,
+      late: 0,
+      tracks: 8,
+      silentTracks: 0,
+    },
     connectMs: { publisher: dist, subscriber: dist },
     firstPacketMs: { any: dist, video: dist },
-    loadGenerator: { cpuSeconds: 1, coresUsed: 0.2, packetsSent: 1000 },
+    loadGenerator: {
+      cpuSeconds: 1,
+      coresUsed: 0.2,
+      packetsSent: 1000,
+      packetsSentPerSecond: 200,
+      eventLoopUtilization: 0.3,
+      eventLoopDelayP99Ms: 12,
+      eventLoopDelayMaxMs: 20,
+    },
   };
 }
 
@@ -69,6 +87,12 @@ describe('load report rendering', () => {
     expect(table[2]).toContain('| 1.50 |');
     expect(table[3]).toContain('**20,000** (40,000) ❌');
     expect(table[3]).toContain('0.9900 ❌');
+  });
+
+  it('shows the silent subscriber tracks, the SFU ingress and how busy the load generator was', () => {
+    const [, , row] = scenarioTable(scenarios).split('\n');
+    expect(row).toContain('| 0 / 8 | 1.000 |');
+    expect(row).toMatch(/\| 30 % \|$/);
   });
 
   it('draws one bar per scenario, coloured by the goal, with escaped names', () => {

@@ -31,8 +31,8 @@ export function packetGoal(report: LoadTestReport): number {
 /** The Markdown table of a matrix, one row per scenario. */
 export function scenarioTable(scenarios: readonly Scenario[]): string {
   const header = [
-    '| Scenario | Forwarded streams | Packets out/s | SFU cores used | **Packets out per core-second** (goal) | Delivery | Seq. gaps | RSS per stream (MB) | Connect p50 (ms) | First packet p50 / p95 (ms) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | Forwarded streams | Packets out/s | SFU cores used | **Packets out per core-second** (goal) | Delivery | Silent tracks | SFU ingress | Seq. gaps | RSS per stream (MB) | Connect p50 (ms) | First packet p50 / p95 (ms) | Generator busy |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const rows = scenarios.map(({ name, report: r }) => {
     const goal = packetGoal(r);
@@ -48,10 +48,14 @@ export function scenarioTable(scenarios: readonly Scenario[]): string {
       r.server.coresUsed.toFixed(2),
       `**${int(r.server.packetsOutPerCoreSecond)}** (${int(goal)}) ${meets}`,
       delivery,
+      `${int(r.delivery.silentTracks)} / ${int(r.delivery.tracks)}`,
+      r.server.ingressRatio.toFixed(3),
       int(r.delivery.sequenceGaps),
       (r.server.rssPerForwardedStreamBytes / (1024 * 1024)).toFixed(2),
       ms(r.connectMs.subscriber.p50),
       `${ms(r.firstPacketMs.any.p50)} / ${ms(r.firstPacketMs.any.p95)}`,
+      // Near 100 % the load generator, not the SFU, limited the run (see the report's loadGenerator).
+      `${Math.round(r.loadGenerator.eventLoopUtilization * 100)} %`,
     ].join(' | ');
   });
   return [...header, ...rows.map((row) => `| ${row} |`)].join('\n');

@@ -9,19 +9,32 @@
  * the SFU's efficiency.
  */
 import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Producer, PublisherTransport, Router } from '../sfu/types.js';
 import { WorkerPoolEngine, type WorkerSample } from '../sfu/workers/pool-engine.js';
-import { LoadPublisher, LoadSubscriber } from './clients.js';
+import { kindsOf, LoadPublisher, LoadSubscriber } from './clients.js';
+import { type DeliverySummary, summarizeDelivery, type TrackWindow } from './delivery.js';
+import { udpReceiveBufferErrors } from './machine-counters.js';
 import { type LoadTestOptions, type ResolvedLoadTestOptions, resolveLoadTestOptions } from './options.js';
-import { countsBetween, type SequenceCounts } from './sequence-tracker.js';
+import type { SequenceCounts } from './sequence-tracker.js';
 import { type Distribution, distribution, mapConcurrently } from './summary.js';
 
 /** The result of one run (what `parley load-test` prints as JSON). */
 export interface LoadTestReport {
   config: ResolvedLoadTestOptions;
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    /**
+     * UDP datagrams the kernel dropped in the window because a socket's receive buffer was full
+     * (machine-wide, Linux only; null elsewhere). Non-zero means some process stalled: look at the load
+     * generator's event loop figures and the machine's load.
+     */
+    udpReceiveBufferErrors: number | null;
+  };
   streams: {
     sessions: number;
     publishers: number;
@@ -40,6 +53,11 @@ export interface LoadTestReport {
     coresUsed: number;
     packetsIn: number;
     packetsOut: number;
+    /**
+     * `packetsInPerSecond` ÷ the rate the publishers sent at: below 1 when packets were lost on the way in
+     * (kernel buffers, SRTP failures), so that subscriber losses can be told apart from SFU ingress losses.
+     */
+    ingressRatio: number;
     packetsInPerSecond: number;
     packetsOutPerSecond: number;
     /** The headline: packets out per second of SFU CPU. */
@@ -52,21 +70,29 @@ export interface LoadTestReport {
     /** `(rssBytes − rssIdleBytes) / forwarded`. */
     rssPerForwardedStreamBytes: number;
   };
-  delivery: {
-    /** Received / expected by sequence number, over every subscriber track, in the window. */
-    ratio: number;
-    expected: number;
-    received: number;
-    lost: number;
-    /** Jumps in sequence numbers (bursts of missing packets). */
-    sequenceGaps: number;
-    late: number;
-  };
+  /**
+   * What the subscribers received against what their publishers sent in the window, over every
+   * subscriber track: a track that received nothing counts with delivery 0 (see `delivery.ts`).
+   */
+  delivery: DeliverySummary;
   /** From the request to create the transport to the client's connected state, in ms. */
   connectMs: { publisher: Distribution; subscriber: Distribution };
   /** From the subscribe request to the first RTP packet at the subscriber, in ms. */
   firstPacketMs: { any: Distribution; video: Distribution };
-  loadGenerator: { cpuSeconds: number; coresUsed: number; packetsSent: number };
+  loadGenerator: {
+    cpuSeconds: number;
+    coresUsed: number;
+    packetsSent: number;
+    packetsSentPerSecond: number;
+    /**
+     * Share of the window the generator's event loop was busy (0–1). Near 1 the generator, not the SFU,
+     * limits the run: its clients pace late and burst, and their sockets overflow.
+     */
+    eventLoopUtilization: number;
+    /** The generator's event-loop delay in the window (p99 and max, ms): how late its clients ran. */
+    eventLoopDelayP99Ms: number;
+    eventLoopDelayMaxMs: number;
+  };
 }
 
 interface Session {
@@ -141,11 +167,14 @@ export async function runLoadTest(
     await sleep(config.warmupSeconds * 1000);
 
     const subscribers = sessions.flatMap((s) => s.subscribers);
-    const tracks = subscribers.flatMap((s) => s.tracks);
-    const begin = await measurePoint(engine, sessions, tracks);
+    const kinds = kindsOf(config.media);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const begin = await measurePoint(engine, sessions, kinds);
     log(`measuring for ${config.durationSeconds} s`);
     await sleep(config.durationSeconds * 1000);
-    const end = await measurePoint(engine, sessions, tracks);
+    const end = await measurePoint(engine, sessions, kinds);
+    loopDelay.disable();
 
     const firstAny: number[] = [];
     const firstVideo: number[] = [];
@@ -165,13 +194,37 @@ export async function runLoadTest(
       sessions,
       connectMs: { publisher: distribution(publisherConnect), subscriber: distribution(subscriberConnect) },
       firstPacketMs: { any: distribution(firstAny), video: distribution(firstVideo) },
+      loopDelay: {
+        p99Ms: loopDelay.percentile(99) / 1e6,
+        maxMs: loopDelay.max / 1e6,
+      },
     });
   } finally {
     clearInterval(pump);
     publishers.clear();
-    await engine.closeAndWait();
+    await closeEngine(engine, sessions);
     await Promise.all([...clients].map((client) => client.close().catch(() => undefined)));
   }
+}
+
+/** How long the workers may take to exit on their own before the pool kills them. */
+const WORKER_EXIT_TIMEOUT_MS = 10_000;
+
+/**
+ * Closes the engine and waits until its workers have exited on their own: a worker profiled with
+ * `--cpu-prof` writes its profile only on a normal exit. (`closeAndWait()` stops each worker a second
+ * time, which kills it when the first stop already disconnected it.)
+ */
+async function closeEngine(engine: WorkerPoolEngine, sessions: readonly Session[]): Promise<void> {
+  // Routers first, then a round trip: IPC is ordered, so once the workers answer they have closed
+  // everything and sent its events, and disconnecting them leaves nothing to report into a closed
+  // channel.
+  for (const { router } of sessions) router.close();
+  await engine.sampleWorkers().catch(() => undefined);
+  engine.close();
+  const deadline = performance.now() + WORKER_EXIT_TIMEOUT_MS;
+  while (engine.workers.length > 0 && performance.now() < deadline) await sleep(20);
+  await engine.closeAndWait();
 }
 
 async function connectPublisher(
@@ -201,20 +254,35 @@ interface MeasurePoint {
   packetsOut: number;
   bytesOut: number;
   packetsSent: number;
-  counts: SequenceCounts[];
+  /** Per subscriber track (every subscriber × every kind, whether or not it ever received anything). */
+  tracks: { sent: number; counts: SequenceCounts | undefined }[];
   cpu: NodeJS.CpuUsage;
+  eventLoop: EventLoopUtilization;
+  udpReceiveBufferErrors: number | undefined;
 }
+
+type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;
 
 async function measurePoint(
   engine: WorkerPoolEngine,
   sessions: readonly Session[],
-  tracks: readonly { sequence: { counts(): SequenceCounts } }[],
+  kinds: readonly ('audio' | 'video')[],
 ): Promise<MeasurePoint> {
-  // The client side first, at the moment the workers are asked for theirs: their replies may take a while.
+  // The client side first, all in one tick, at the moment the workers are asked for theirs: their
+  // replies may take a while.
   const at = performance.now();
   const packetsSent = sum(sessions.map((s) => s.publisher.packetsSent));
-  const counts = tracks.map((t) => t.sequence.counts());
+  const tracks = sessions.flatMap(({ publisher, subscribers }) =>
+    subscribers.flatMap((subscriber) =>
+      kinds.map((kind) => ({
+        sent: publisher.packetsSentByKind[kind],
+        counts: subscriber.tracks.find((t) => t.kind === kind)?.sequence.counts(),
+      })),
+    ),
+  );
   const cpu = process.cpuUsage();
+  const eventLoop = performance.eventLoopUtilization();
+  const udpErrors = udpReceiveBufferErrors();
   const workers = await engine.sampleWorkers();
   const producers: Producer[] = sessions.flatMap((s) => [...s.transport.producers]);
   const consumers = sessions.flatMap((s) => s.consumers);
@@ -225,8 +293,10 @@ async function measurePoint(
     packetsOut: sum(consumers.map((c) => c.stats.packetsOut)),
     bytesOut: sum(consumers.map((c) => c.stats.bytesOut)),
     packetsSent,
-    counts,
+    tracks,
     cpu,
+    eventLoop,
+    udpReceiveBufferErrors: await udpErrors,
   };
 }
 
@@ -239,6 +309,7 @@ function buildReport(input: {
   sessions: readonly Session[];
   connectMs: LoadTestReport['connectMs'];
   firstPacketMs: LoadTestReport['firstPacketMs'];
+  loopDelay: { p99Ms: number; maxMs: number };
 }): LoadTestReport {
   const { config, begin, end, sessions } = input;
   // The SFU's counters and CPU were read by the workers at their own sample times; the replies can reach
@@ -251,9 +322,18 @@ function buildReport(input: {
   const cpuSeconds = Math.max(0, cpuMicros(end.workers) - cpuMicros(begin.workers)) / 1e6;
   const packetsOut = end.packetsOut - begin.packetsOut;
   const packetsIn = end.packetsIn - begin.packetsIn;
-  const delivered = end.counts.map((after, i) => countsBetween(begin.counts[i] ?? after, after));
-  const expected = sum(delivered.map((d) => d.expected));
-  const lost = sum(delivered.map((d) => d.lost));
+  const windows: TrackWindow[] = end.tracks.map((after, i) => ({
+    sentBefore: begin.tracks[i]?.sent ?? 0,
+    sentAfter: after.sent,
+    before: begin.tracks[i]?.counts,
+    after: after.counts,
+  }));
+  const packetsSent = end.packetsSent - begin.packetsSent;
+  const sentPerSecond = packetsSent / clientWindowSeconds;
+  const udpErrors =
+    begin.udpReceiveBufferErrors !== undefined && end.udpReceiveBufferErrors !== undefined
+      ? end.udpReceiveBufferErrors - begin.udpReceiveBufferErrors
+      : null;
   const rssIdle = sum(input.idle.map((w) => w.rss));
   const rss = sum(end.workers.map((w) => w.rss));
   const forwarded = config.publishers * config.subscribersPerPublisher;
@@ -262,7 +342,12 @@ function buildReport(input: {
   return {
     config,
     startedAt: input.startedAt,
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      udpReceiveBufferErrors: udpErrors,
+    },
     streams: {
       sessions: sessions.length,
       publishers: sessions.length,
@@ -277,6 +362,7 @@ function buildReport(input: {
       coresUsed: round(cpuSeconds / windowSeconds, 3),
       packetsIn,
       packetsOut,
+      ingressRatio: sentPerSecond > 0 ? round(packetsIn / windowSeconds / sentPerSecond, 4) : 0,
       packetsInPerSecond: round(packetsIn / windowSeconds, 1),
       packetsOutPerSecond: round(packetsOut / windowSeconds, 1),
       packetsOutPerCoreSecond: cpuSeconds > 0 ? Math.round(packetsOut / cpuSeconds) : 0,
@@ -285,20 +371,20 @@ function buildReport(input: {
       rssBytes: rss,
       rssPerForwardedStreamBytes: Math.round(Math.max(0, rss - rssIdle) / forwarded),
     },
-    delivery: {
-      ratio: expected > 0 ? round((expected - lost) / expected, 5) : 0,
-      expected,
-      received: sum(delivered.map((d) => d.received)),
-      lost,
-      sequenceGaps: sum(delivered.map((d) => d.gaps)),
-      late: sum(delivered.map((d) => d.late)),
-    },
+    delivery: summarizeDelivery(windows),
     connectMs: input.connectMs,
     firstPacketMs: input.firstPacketMs,
     loadGenerator: {
       cpuSeconds: round(loadCpu, 3),
       coresUsed: round(loadCpu / clientWindowSeconds, 3),
-      packetsSent: end.packetsSent - begin.packetsSent,
+      packetsSent,
+      packetsSentPerSecond: round(sentPerSecond, 1),
+      eventLoopUtilization: round(
+        performance.eventLoopUtilization(end.eventLoop, begin.eventLoop).utilization,
+        3,
+      ),
+      eventLoopDelayP99Ms: round(input.loopDelay.p99Ms, 1),
+      eventLoopDelayMaxMs: round(input.loopDelay.maxMs, 1),
     },
   };
 }

@@ -1,0 +1,47 @@
+/**
+ * Guards the hunks of `patches/werift@0.25.2.patch` that the engine's performance and robustness rely
+ * on: if a werift upgrade or a regenerated patch drops one, this fails instead of the SFU quietly
+ * getting five times slower per packet.
+ */
+import { KeyObject, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { RtpHeader, SrtpSession } from 'werift';
+
+/** werift's SRTP protection profiles: AES-CM with HMAC-SHA1-80, and AEAD AES-128-GCM. */
+const PROFILES = { aesCm: 0x0001, aesGcm: 0x0007 } as const;
+
+function sessions(profile: number): { sender: SrtpSession; receiver: SrtpSession } {
+  const saltLength = profile === PROFILES.aesGcm ? 12 : 14;
+  const a = { key: randomBytes(16), salt: randomBytes(saltLength) };
+  const b = { key: randomBytes(16), salt: randomBytes(saltLength) };
+  const keys = (local: typeof a, remote: typeof a) => ({
+    localMasterKey: local.key,
+    localMasterSalt: local.salt,
+    remoteMasterKey: remote.key,
+    remoteMasterSalt: remote.salt,
+  });
+  return {
+    sender: new SrtpSession({ keys: keys(a, b), profile: profile as never }),
+    receiver: new SrtpSession({ keys: keys(b, a), profile: profile as never }),
+  };
+}
+
+describe('werift patch', () => {
+  for (const [name, profile] of Object.entries(PROFILES)) {
+    it(`keeps ${name} SRTP session keys as KeyObjects and still round-trips packets`, () => {
+      const { sender, receiver } = sessions(profile);
+      // Engine-internal werift state: the cipher's keys (Buffers before the patch).
+      const cipher = (sender.localContext as unknown as { cipher: { srtpSessionKey: unknown } }).cipher;
+      expect(cipher.srtpSessionKey).toBeInstanceOf(KeyObject);
+
+      const payload = randomBytes(900);
+      const header = new RtpHeader({ ssrc: 0x1234, payloadType: 96, sequenceNumber: 65_535, timestamp: 9 });
+      for (const sequenceNumber of [65_535, 0, 1]) {
+        header.sequenceNumber = sequenceNumber;
+        const decrypted = receiver.decrypt(sender.encrypt(payload, header));
+        expect(decrypted.subarray(12)).toEqual(payload);
+        expect(decrypted.readUInt16BE(2)).toBe(sequenceNumber);
+      }
+    });
+  }
+});
