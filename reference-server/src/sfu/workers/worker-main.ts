@@ -10,8 +10,12 @@ import type { CallMessage, WorkerInit, WorkerMessage } from './protocol.js';
 import { WorkerHost } from './worker-host.js';
 
 const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
+/** Ignores a failed send: the channel is closing (EPIPE), and the disconnect handler exits the worker. */
+const ignoreSendError = (): void => undefined;
 const send = (message: WorkerMessage): void => {
-  if (process.connected) process.send?.(message);
+  // With a callback, a write on a closing channel reports its error there instead of as an unhandled
+  // 'error' event that would crash the worker before it closes its engine.
+  if (process.connected) process.send?.(message, undefined, undefined, ignoreSendError);
 };
 const engine = new WeriftEngine(init.engine);
 const host = new WorkerHost(engine, send);

@@ -59,6 +59,7 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
   #usage: WorkerUsage | undefined;
   #exited = false;
   #stopping = false;
+  #stopped: Promise<void> | null = null;
 
   private constructor(child: ChildProcess, pid: number) {
     super();
@@ -160,6 +161,9 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
   /** Stops the worker: it closes its engine and exits. Resolves when it has. */
   stop(): Promise<void> {
     if (this.#exited) return Promise.resolve();
+    // A second stop (close() then closeAndWait()) waits for the first: the worker is already
+    // disconnected, and killing it would lose what it writes on its way out (e.g. --cpu-prof profiles).
+    if (this.#stopped) return this.#stopped;
     this.#stopping = true;
     const exited = new Promise<void>((resolve) => this.once('exit', () => resolve()));
     if (this.#child.connected) this.#child.disconnect();
@@ -167,7 +171,8 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
     // A worker stuck in a busy loop would never see the disconnect.
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5000);
     timer.unref();
-    return exited.finally(() => clearTimeout(timer));
+    this.#stopped = exited.finally(() => clearTimeout(timer));
+    return this.#stopped;
   }
 
   #onMessage(message: WorkerMessage): void {
