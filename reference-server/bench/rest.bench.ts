@@ -268,7 +268,7 @@ ${
 }
 autocannon with ${connections} connections, ${duration} s per run after ${warmup} s of warm-up per endpoint. Reference server: ${store} store${
   store === 'sqlite' ? ` (durability \`${durability}\`)` : ''
-}, pino logging ${logging === 'info' ? 'at info (the request lines of Fastify and the handlers, to a file through an asynchronous destination)' : 'off'}, rate limiting off.
+}, pino logging ${logging === 'info' ? 'at info (one line per request, to a file through an asynchronous destination)' : 'off'}, rate limiting off.
 
 ${table}
 ${busyNote}

@@ -34,7 +34,7 @@ export interface ServerConfig {
   store: StoreKind;
   /**
    * SQLite durability: `normal` keeps every committed write through a process crash (`kill -9`); `full`
-   * also through an OS crash or power loss, at one fsync per write.
+   * also through an OS crash or power loss, at one fsync per commit (writes arriving together share one).
    */
   durability: SqliteDurability;
   /** The base URL printed and written to `credentials.json`; null derives it from host and port. */
@@ -169,7 +169,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     env: 'PARLEY_DURABILITY',
     defaultText: 'normal',
     description:
-      'SQLite durability. `normal`: a committed write survives the server process dying (kill -9, crash); an OS crash or power loss may lose the last writes. `full`: one fsync per write, survives power loss, far fewer writes per second.',
+      'SQLite durability. `normal`: a committed write survives the server process dying (kill -9, crash); an OS crash or power loss may lose the last writes. `full`: one fsync per commit (writes arriving together share one), survives power loss, far fewer writes per second.',
     parse: oneOf('--durability', DURABILITY_LEVELS),
   }),
   option({

@@ -164,7 +164,8 @@ describe('SIGTERM drain', () => {
       [
         join(here, '..', 'bin', 'parley.mjs'),
         'start',
-        ...['--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+        // debug: the "incoming request" line, which shows the server has a request, is a debug line.
+        ...['--port', '0', '--data-dir', dataDir, '--log-level', 'debug'],
         ...['--shutdown-timeout', String(shutdownTimeoutMs)],
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -49,7 +49,7 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where the banner (URL and credentials) is written. Default `process.stdout`. */
   out?: { write(text: string): unknown };
-  /** The logger. Default: pino on stdout at `config.logLevel`. */
+  /** The logger. Default: pino on stdout (written asynchronously) at `config.logLevel`. */
   logger?: Logger;
 }
 
@@ -65,7 +65,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
 /** Starts the server described by `config`. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const out = options.out ?? process.stdout;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? pino({ level: config.logLevel }, asyncStdout());
   await ensureDataDir(config.dataDir);
   const account = await loadOrCreateAccount(config.dataDir);
   const secrets = await loadOrCreateSecretBox(config.dataDir);
@@ -131,6 +131,16 @@ async function startSfuEngine(config: ServerConfig): Promise<SfuEngine> {
     throw error;
   }
   return pool;
+}
+
+/**
+ * Standard output for the logs, written asynchronously: pino's default writes every line with a blocking
+ * `write(2)` before the request can go on. Lines are handed to the OS as soon as the previous write has
+ * finished, and pino flushes what is left when the process exits; only a SIGKILL can cut the lines of the
+ * last few milliseconds.
+ */
+function asyncStdout(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /** The SFU engine's options from the media flags (the engine validates them again, naming its fields). */

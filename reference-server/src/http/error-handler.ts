@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
+import { addLogDetails } from './request-log.js';
 
 const FRAMEWORK_ERRORS: Record<string, (error: FastifyError) => ApiError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: (e) => new ApiError('BODY_TOO_LARGE', e.message),
@@ -44,9 +45,10 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(error);
   if (apiError.status >= 500) {
+    // The stack goes into a line of its own; the request's `request completed` line follows.
     request.log.error({ err: error }, 'request failed');
-  } else {
-    request.log.info({ code: apiError.code, status: apiError.status }, apiError.message);
   }
+  // A refused request is explained on its single `request completed` line.
+  addLogDetails(request, { code: apiError.code, error: apiError.message });
   return sendApiError(reply, apiError);
 }

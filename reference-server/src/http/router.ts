@@ -9,9 +9,10 @@
  */
 import type {
   FastifyInstance,
-  FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
+  onSendHookHandler,
+  preHandlerHookHandler,
   RouteOptions,
 } from 'fastify';
 import { authenticate, authPolicyFor, principalOwns } from './auth/authenticate.js';
@@ -90,25 +91,40 @@ function routeFor(
   { validate = true }: { validate?: boolean } = {},
 ): RouteOptions {
   const validators = validate ? options.validators.forOperation(operation) : null;
+  // Only the hooks an operation needs are attached, and those that usually have nothing to wait for are
+  // written in callback style: every async hook costs a promise and a microtask turn per request.
+  const idempotent = operation.method.toUpperCase() === 'POST';
   return {
     method: operation.method.toUpperCase(),
     url: operation.routePath,
     config: { operationId: operation.operationId },
     onRequest: [authHook(operation, options)],
-    preValidation: validators ? [async (request) => validateRequest(request, operation, validators)] : [],
-    preHandler: [async (request, reply) => idempotencyHook(request, reply, options.idempotency)],
-    onSend: [
-      async (request, reply, payload) => {
-        await completeIdempotency(request, reply, payload);
-        return payload;
-      },
-    ],
-    onResponse: [
-      async (request) => {
-        // The response was never sent through onSend (e.g. the client went away): free the key.
-        request.parley?.idempotency?.release();
-      },
-    ],
+    preValidation: validators
+      ? [
+          (request, _reply, done) => {
+            try {
+              validateRequest(request, operation, validators);
+            } catch (error) {
+              done(error as Error);
+              return;
+            }
+            done();
+          },
+        ]
+      : [],
+    ...(idempotent
+      ? {
+          preHandler: [idempotencyHook(options.idempotency)],
+          onSend: [completeIdempotency],
+          onResponse: [
+            (request, _reply, done) => {
+              // The response was never sent through onSend (e.g. the client went away): free the key.
+              request.parley?.idempotency?.release();
+              done();
+            },
+          ],
+        }
+      : {}),
     handler: (request, reply) => handler(request, reply),
   };
 }
@@ -174,11 +190,12 @@ function matchMediaType(accepted: readonly string[], actual: string): string | n
 const hasBody = (body: unknown): boolean =>
   body !== undefined && body !== null && !(Buffer.isBuffer(body) && body.length === 0);
 
-async function validateRequest(
+/** Validates a request against its operation; throws the {@link ApiError} that answers it. */
+function validateRequest(
   request: FastifyRequest,
   operation: OperationSpec,
   validators: OperationValidators,
-): Promise<void> {
+): void {
   const checks = [
     ['path', request.params],
     ['query', request.query],
@@ -212,45 +229,55 @@ async function validateRequest(
   if (failure) fail(operation, failure);
 }
 
-async function idempotencyHook(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  guard: IdempotencyGuard,
-): Promise<FastifyReply | undefined> {
-  const state = request.parley;
-  const key = request.headers['idempotency-key'];
-  if (!state || request.method !== 'POST' || typeof key !== 'string' || key === '') return undefined;
-  const principal = state.principal;
-  if (!principal) return undefined;
-  const scope =
-    principal.kind === 'project' ? principal.project.applicationId : `account:${principal.accountKey}`;
-  const path = request.url.split('?')[0] ?? request.url;
-  const decision = await guard.begin(scope, key, requestFingerprint(request.method, path, request.body));
-  if (decision.kind === 'replay') {
-    const { record } = decision;
-    reply.code(record.statusCode).headers(record.headers).header('idempotent-replayed', 'true');
-    // An async hook that answers itself must return the reply, so Fastify skips the handler.
-    return reply.send(record.body);
-  }
-  state.idempotency = decision;
-  return undefined;
+/**
+ * Starts an idempotent request when an `Idempotency-Key` is sent: replays the stored response, refuses a
+ * conflicting reuse, or lets the handler run and remembers the pending key. Without a key it returns at once.
+ */
+function idempotencyHook(guard: IdempotencyGuard): preHandlerHookHandler {
+  return (request, reply, done) => {
+    const state = request.parley;
+    const key = request.headers['idempotency-key'];
+    const principal = state?.principal;
+    if (!state || !principal || typeof key !== 'string' || key === '') {
+      done();
+      return;
+    }
+    const scope =
+      principal.kind === 'project' ? principal.project.applicationId : `account:${principal.accountKey}`;
+    const path = request.url.split('?')[0] ?? request.url;
+    guard.begin(scope, key, requestFingerprint(request.method, path, request.body)).then((decision) => {
+      if (decision.kind === 'replay') {
+        const { record } = decision;
+        reply.code(record.statusCode).headers(record.headers).header('idempotent-replayed', 'true');
+        // Answering from the hook: Fastify skips the handler once the reply is sent.
+        reply.send(record.body);
+        return;
+      }
+      state.idempotency = decision;
+      done();
+    }, done);
+  };
 }
 
-async function completeIdempotency(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<void> {
+/** Stores the response of an idempotent request (callback style: nothing to wait for without a key). */
+const completeIdempotency: onSendHookHandler = (request, reply, payload, done) => {
   const pending = request.parley?.idempotency;
-  if (!pending) return;
+  if (!pending) {
+    done(null, payload);
+    return;
+  }
   request.parley = { ...(request.parley as RequestState), idempotency: null };
   // Server errors are not stored, so a retry with the same key can still succeed.
   if (reply.statusCode >= 500 || typeof payload !== 'string') {
     pending.release();
+    done(null, payload);
     return;
   }
-  await pending.complete(reply.statusCode, reply.getHeaders(), payload);
-}
+  pending.complete(reply.statusCode, reply.getHeaders(), payload).then(
+    () => done(null, payload),
+    (error: unknown) => done(error as Error),
+  );
+};
 
 function registerMethodNotAllowed(app: FastifyInstance, operations: readonly OperationSpec[]): void {
   const methodsByPath = new Map<string, Set<string>>();

@@ -7,6 +7,7 @@ import { migrations } from './sqlite/migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { describeStoreContract } from './store.contract.js';
 import { anArchive, aProject, aSession } from './store.fixtures.js';
+import type { ProjectRecord } from './types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +90,95 @@ describe('sqlite store', () => {
     await store.projects.create(aProject());
     expect(await store.projects.list()).toHaveLength(1);
     await store.close();
+  });
+});
+
+describe('sqlite store group commit and project cache', () => {
+  it('commits concurrent session inserts together, failing only a duplicate', async () => {
+    const file = freshFile();
+    const store = openSqliteStore(file);
+    const ids = ['s-1', 's-2', 's-1', 's-3'];
+    const outcomes = await Promise.allSettled(
+      ids.map((sessionId) => store.sessions.create(aSession({ sessionId }))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ reason: 'conflict' });
+    await store.close();
+    const reopened = openSqliteStore(file);
+    try {
+      for (const sessionId of ['s-1', 's-2', 's-3'])
+        expect(await reopened.sessions.get(sessionId)).not.toBeNull();
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('lets any later call see a queued insert before its commit was due', async () => {
+    const store = openSqliteStore(freshFile());
+    try {
+      const created = store.sessions.create(aSession({ sessionId: 's-queued' }));
+      expect(await store.sessions.get('s-queued')).not.toBeNull();
+      await created;
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits queued inserts on close', async () => {
+    const file = freshFile();
+    const store = openSqliteStore(file);
+    const created = store.sessions.create(aSession({ sessionId: 's-at-close' }));
+    await store.close();
+    await created;
+    const reopened = openSqliteStore(file);
+    expect(await reopened.sessions.get('s-at-close')).not.toBeNull();
+    await reopened.close();
+  });
+
+  it('accepts a JWT ID once, even when two claims arrive together', async () => {
+    const store = openSqliteStore(freshFile(), { now: () => 1_000 });
+    try {
+      const claims = await Promise.all([
+        store.jtis.claim('app', 'jti-1', 60_000),
+        store.jtis.claim('app', 'jti-1', 60_000),
+        store.jtis.claim('app', 'jti-2', 60_000),
+      ]);
+      expect(claims).toEqual([true, false, true]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sees a project changed by another process (the CLI) at the next lookup', async () => {
+    const file = freshFile();
+    const server = openSqliteStore(file);
+    const cli = openSqliteStore(file);
+    try {
+      await server.projects.create(aProject());
+      expect((await server.projects.get(aProject().apiKey))?.apiSecret).toBe(aProject().apiSecret);
+      await cli.projects.update({ ...aProject(), apiSecret: 'rotated-secret' });
+      expect((await server.projects.get(aProject().apiKey))?.apiSecret).toBe('rotated-secret');
+      expect((await server.projects.get(aProject().applicationId))?.apiSecret).toBe('rotated-secret');
+      await cli.projects.delete(aProject().applicationId);
+      expect(await server.projects.get(aProject().apiKey)).toBeNull();
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  });
+
+  it('sees its own project updates at once, and hands out copies', async () => {
+    const store = openSqliteStore(freshFile());
+    try {
+      await store.projects.create(aProject());
+      const first = (await store.projects.get(aProject().apiKey)) as ProjectRecord;
+      first.callbackUrls.archive = 'https://mutated.test/';
+      first.name = 'mutated';
+      expect(await store.projects.get(aProject().apiKey)).toEqual(aProject());
+      await store.projects.update({ ...aProject(), status: 'SUSPENDED' });
+      expect((await store.projects.get(aProject().apiKey))?.status).toBe('SUSPENDED');
+    } finally {
+      await store.close();
+    }
   });
 });

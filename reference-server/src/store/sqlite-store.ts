@@ -1,19 +1,26 @@
 /**
  * The embedded default store: one SQLite file in the data directory, through `node:sqlite`.
  *
- * Durability: the database runs in WAL mode. Every store call is one auto-committed statement or one
- * explicit transaction, and `DatabaseSync` is synchronous, so by the time a returned promise resolves the
- * write is committed to the WAL file. With `durability: 'normal'` (the default, `synchronous=NORMAL`) the
- * WAL is fsynced only at checkpoints: a committed write survives the server process dying (`kill -9`,
- * a crash) because it is in the OS page cache, but an OS crash or power loss may lose the last commits.
- * `durability: 'full'` (`synchronous=FULL`) fsyncs the WAL on every commit, which survives power loss
- * too and costs one fsync per write — on ordinary disks that caps session creation at a few hundred per
- * second (see `bench/results.md`).
- */
+ * Durability: the database runs in WAL mode, and a store call's promise resolves only once its write is
+ * committed to the WAL file. Most calls are one auto-committed statement or one explicit transaction;
+ * the hot writes — session inserts and JWT ID claims — are group-committed: those queued during one turn
+ * of the event loop share one transaction right after it (`sqlite/write-batch.ts`), and any other store
+ * call commits the queue first, so reads always see earlier writes.
+ *
+ * With `durability: 'normal'` (the default, `synchronous=NORMAL`) the WAL is fsynced only at checkpoints:
+ * a committed write survives the server process dying (`kill -9`, a crash) because it is in the OS page
+ * cache, but an OS crash or power loss may lose the last commits (the database itself stays consistent).
+ * `durability: 'full'` (`synchronous=FULL`) fsyncs the WAL on every commit, which survives power loss too;
+ * group commit shares one fsync among the writes of a turn, but an fsync per turn still bounds session
+ * creation by the disk's flush latency (see `bench/PROFILE.md`).
+ *
+ * Project records are cached (`sqlite/project-cache.ts`), exactly: this store's writes clear the cache,
+ * and other processes' writes to the file are noticed through `PRAGMA data_version`. */
 import { StoreError } from './errors.js';
 import { assertPageQuery } from './paging.js';
 import { loadSqlite } from './sqlite/load.js';
 import { migrate } from './sqlite/migrations.js';
+import { ProjectCache } from './sqlite/project-cache.js';
 import {
   archiveFromRow,
   broadcastFromRow,
@@ -31,6 +38,7 @@ import {
   sessionParams,
 } from './sqlite/rows.js';
 import { insertSql, isUniqueViolation, Sql, updateSql } from './sqlite/sql.js';
+import { WriteBatch } from './sqlite/write-batch.js';
 import type {
   ArchiveRecord,
   ArchiveStore,
@@ -95,10 +103,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     throw error;
   }
   const sql = new Sql(db);
+  const batch = new WriteBatch(sql);
+  const projectCache = new ProjectCache(() => {
+    const row = sql.statement('PRAGMA data_version').get();
+    return typeof row?.data_version === 'number' ? row.data_version : -1;
+  });
   // Tracked here rather than with `db.isOpen`, which Node 22 gained only in 22.15.
   let closed = false;
+  /** The database, for any statement: queued writes are committed first, so every statement sees them. */
   const open = (): Sql => {
     if (closed) throw StoreError.closed();
+    if (batch.pending > 0) batch.flush();
     return sql;
   };
   const one = <T>(text: string, params: Record<string, string | number>, map: (row: Row) => T): T | null => {
@@ -115,6 +130,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const projects: ProjectStore = {
     async create(project) {
       const params = projectParams(project);
+      projectCache.clear();
       open().transaction(() => {
         if (
           one(
@@ -132,18 +148,25 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       });
     },
     async get(projectId) {
+      if (closed) throw StoreError.closed();
+      // Every authenticated request asks; see project-cache.ts for why the cache is always exact.
+      const cached = projectCache.get(projectId);
+      if (cached) return cached;
       // An application ID match wins, as in the memory store (the two never collide in practice).
-      return one(
+      const project = one(
         'SELECT * FROM projects WHERE application_id = $id OR api_key = $id ORDER BY application_id = $id DESC LIMIT 1',
         { id: projectId },
         projectFromRow,
       );
+      if (project) projectCache.set(projectId, project);
+      return project;
     },
     async list() {
       return all('SELECT * FROM projects ORDER BY created_at, application_id', {}, projectFromRow);
     },
     async update(project) {
       const params = projectParams(project);
+      projectCache.clear();
       let changes: number | bigint;
       try {
         changes = open()
@@ -156,6 +179,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       if (Number(changes) === 0) throw StoreError.notFound('project', project.applicationId);
     },
     async delete(applicationId) {
+      projectCache.clear();
       return open().transaction(() => {
         const { changes } = sql
           .statement('DELETE FROM projects WHERE application_id = $id')
@@ -169,17 +193,23 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   };
 
+  /** The session INSERT, built once (its column list comes from the first record's parameters). */
+  let sessionInsert: string | undefined;
   const sessions: SessionStore = {
     async create(session) {
+      if (closed) throw StoreError.closed();
       const params = sessionParams(session);
-      try {
-        open()
-          .statement(insertSql('sessions', params, 'insert'))
-          .run(params);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw StoreError.conflict('session', 'sessionId', session.sessionId);
-        throw error;
-      }
+      // Group-committed with the other inserts of this event-loop turn; resolves once committed.
+      sessionInsert ??= insertSql('sessions', params, 'insert');
+      const text = sessionInsert;
+      return batch.enqueue(() => {
+        try {
+          sql.statement(text).run(params);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw StoreError.conflict('session', 'sessionId', session.sessionId);
+          throw error;
+        }
+      });
     },
     async get(sessionId) {
       return one('SELECT * FROM sessions WHERE session_id = $id', { id: sessionId }, sessionFromRow);
@@ -354,13 +384,21 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   let lastJtiPurge = Number.NEGATIVE_INFINITY;
   const jtis: JtiStore = {
     async claim(applicationId, jti, expiresAt) {
+      if (closed) throw StoreError.closed();
       const at = now();
-      return open().transaction(() => {
+      // Every Bearer request claims its JWT ID, so the claims are group-committed like session inserts.
+      // Claims of one batch run in order: a second claim of the same ID sees the first and fails.
+      if (at - lastJtiPurge >= 1000) {
         // Expired IDs can never be replayed; dropping them (at most once a second) bounds the table.
-        if (at - lastJtiPurge >= 1000) {
-          sql.statement('DELETE FROM jtis WHERE expires_at <= $at').run({ at });
-          lastJtiPurge = at;
-        }
+        lastJtiPurge = at;
+        void batch
+          .enqueue(() => sql.statement('DELETE FROM jtis WHERE expires_at <= $at').run({ at }))
+          .catch(() => {
+            // The purge is housekeeping: a failed one is retried a second later.
+            lastJtiPurge = Number.NEGATIVE_INFINITY;
+          });
+      }
+      return batch.enqueue(() => {
         // An expired claim of the same ID is replaced; a live one makes the insert a no-op.
         const { changes } = sql
           .statement(
@@ -385,6 +423,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     jtis,
     async close() {
       if (closed) return;
+      // Queued writes were promised a commit.
+      batch.flush();
       closed = true;
       db.close();
     },

@@ -7,8 +7,8 @@
  * compare field 1 with the API key) passes for IDs we mint. Decoding also accepts IDs minted by
  * OpenTok/Vonage, whose creation time may be a date string and whose trailing fields may be missing.
  */
-import { randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import { randomBase64Url } from './random-pool.js';
 
 /** What {@link encodeSessionId} needs to mint a session ID. */
 export interface SessionIdParts {
@@ -51,7 +51,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Mints a session ID for a project. Throws a `TypeError` naming the field when an input cannot be encoded. */
 export function encodeSessionId(parts: SessionIdParts): string {
-  const nonce = parts.nonce ?? randomBytes(16).toString('base64url');
+  const nonce = parts.nonce ?? randomBase64Url(16);
   checkField('apiKey', parts.apiKey, { required: true });
   checkField('applicationId', parts.applicationId, { required: true });
   checkField('nonce', nonce, { required: true });

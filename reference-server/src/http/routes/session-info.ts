@@ -28,8 +28,19 @@ const CLIENT_PATHS = [
   /^\/config\.opentok\.com\/project\/[^/]+\/config\.json$/,
 ];
 
+/** The first path segments of {@link CLIENT_PATHS}: a cheap test that rules out most REST paths. */
+const CLIENT_PREFIXES = [
+  '/session/',
+  '/anvil.opentok.com/',
+  '/logging/',
+  '/hlg.tokbox.com/',
+  '/config.opentok.com/',
+];
+
 /** Whether a request path is one of the client protocol's. */
 export function isClientPath(url: string): boolean {
+  // Runs on every request: most are ruled out by their prefix before any regular expression runs.
+  if (!CLIENT_PREFIXES.some((prefix) => url.startsWith(prefix))) return false;
   const path = url.split('?')[0] ?? url;
   return CLIENT_PATHS.some((pattern) => pattern.test(path));
 }
@@ -39,18 +50,24 @@ export function isClientPath(url: string): boolean {
  * responses. The token travels in a header, never in cookies, so any origin may call them.
  */
 export function registerClientCors(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isClientPath(request.url)) return undefined;
+  // Callback style: this runs on every request, and an async hook would cost a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isClientPath(request.url)) {
+      done();
+      return;
+    }
     reply.header('access-control-allow-origin', '*');
     if (request.method === 'OPTIONS') {
-      return reply
+      // Answered here: Fastify skips the rest of the request once the reply is sent.
+      reply
         .code(204)
         .header('access-control-allow-methods', 'GET, POST, OPTIONS')
         .header('access-control-allow-headers', ALLOWED_HEADERS)
         .header('access-control-max-age', '600')
         .send();
+      return;
     }
-    return undefined;
+    done();
   });
 }
 

@@ -9,6 +9,7 @@ import type { SessionRecord } from '../../store/types.js';
 import { encodeSessionId } from '../../tokens/session-id.js';
 import { acceptsJson } from '../content-negotiation.js';
 import { callerProject, type ResourceModule } from '../context.js';
+import { addLogDetails } from '../request-log.js';
 
 /** The validated form fields of `POST /session/create` (the spec's `SessionCreateParams`, defaults applied). */
 interface SessionCreateForm {
@@ -87,7 +88,8 @@ export const sessionsResource: ResourceModule = {
       };
       await store.sessions.create(session);
       metrics.sessionsCreated.inc();
-      request.log.info({ sessionId: session.sessionId, mediaMode: session.mediaMode }, 'session created');
+      // On the request's single log line rather than a line of its own: this is the hottest write path.
+      addLogDetails(request, { sessionId: session.sessionId, mediaMode: session.mediaMode });
 
       const created: CreatedSession = {
         session_id: session.sessionId,
