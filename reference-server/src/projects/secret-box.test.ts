@@ -10,6 +10,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('SecretBox', () => {
   const box = SecretBox.ephemeral();
 
+  it('derives a stable 32-byte key per purpose, different from other purposes and other boxes', () => {
+    const key = new Uint8Array(32).fill(7);
+    const box = new SecretBox(key);
+    const links = box.deriveKey('archive-download-links');
+    expect(links).toHaveLength(32);
+    expect(new SecretBox(key).deriveKey('archive-download-links')).toEqual(links);
+    expect(box.deriveKey('something-else')).not.toEqual(links);
+    expect(SecretBox.ephemeral().deriveKey('archive-download-links')).not.toEqual(links);
+    expect(links).not.toEqual(Buffer.from(key));
+  });
+
   it('round-trips, with a fresh IV every time', () => {
     const a = box.seal('s3cr3t', 'ctx');
     const b = box.seal('s3cr3t', 'ctx');

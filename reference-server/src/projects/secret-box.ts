@@ -7,7 +7,7 @@
  * naming what it is (e.g. `archiveStorage:<applicationId>:secretKey`), so a ciphertext copied into another
  * project's record or field does not open.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -37,6 +37,14 @@ export class SecretBox {
   /** A box with a fresh random key, for stores that do not outlive the process (tests, `--store memory`). */
   static ephemeral(): SecretBox {
     return new SecretBox(randomBytes(KEY_BYTES));
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. signing download links), derived with HKDF-SHA256 so it
+   * survives restarts with the box's key and never exposes it.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `parley:${purpose}`, KEY_BYTES));
   }
 
   /** Encrypts `plaintext`, bound to `context` (the associated data). */
