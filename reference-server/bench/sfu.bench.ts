@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadTestOptions } from '../src/loadtest/options.js';
+import { type LoadTestOptions, STREAMS_PER_GENERATOR } from '../src/loadtest/options.js';
 import { type Scenario, SFU_GOALS, scenarioChart, scenarioTable } from '../src/loadtest/report-markdown.js';
 import { runLoadTest } from '../src/loadtest/run.js';
 
@@ -84,7 +84,7 @@ measured with \`process.cpuUsage()\` of the workers. Full reports: [sfu.json](sf
 Goals (issue 7): ≥ ${SFU_GOALS.oneToOnePacketsPerCoreSecond.toLocaleString('en-US')} forwarded packets per server
 core-second in 1:1 and ≥ ${SFU_GOALS.fanOutPacketsPerCoreSecond.toLocaleString('en-US')} in 1→16 fan-out, at
 delivery ≥ ${SFU_GOALS.delivery}; ≤ 1 MB RSS per forwarded stream. The load generator costs about as much CPU as
-the SFU, so on a 2-core machine the SFU cannot be saturated; packets per core-second is the fair figure.
+the SFU, so on a small machine the SFU cannot be saturated; packets per core-second is the fair figure.
 
 ![Forwarded packets per server core-second](sfu.svg)
 
@@ -95,8 +95,9 @@ ${scenarioTable(scenarios)}
   every subscriber track: a subscriber that receives nothing counts with 0.
 - *Silent tracks*: subscriber tracks that received nothing in the window while their publisher sent.
 - *SFU ingress*: packets the SFU received ÷ packets the publishers sent (below 1: lost on the way in).
-- *Generator busy*: event-loop utilisation of the load generator; near 100 % it, not the SFU, limited the run
-  (its clients pace late and burst, and their consent checks time out).
+- *Generator busy*: event-loop utilisation of the busiest of the N load-generator processes (the clients run in
+  several, one per ${STREAMS_PER_GENERATOR} streams up to one per core); near 100 % it, not the SFU, limited the
+  run (its clients pace late and burst, and their consent checks time out).
 - *RSS per stream*: (worker RSS at the end − idle worker RSS) ÷ forwarded publisher→subscriber streams.
 - *First packet*: from the subscribe request to the first RTP packet at the subscriber.
 

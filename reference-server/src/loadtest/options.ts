@@ -1,6 +1,7 @@
 /**
  * The options of a load test, validated with messages that name the field (the CLI prints them).
  */
+import { availableParallelism } from 'node:os';
 import type { LoadMedia } from './clients.js';
 
 /** What to run. */
@@ -13,6 +14,12 @@ export interface LoadTestOptions {
   media?: LoadMedia;
   /** SFU worker processes. Default 1 (the load generator needs the other cores). */
   workers?: number;
+  /**
+   * Load-generator processes the werift clients run in (each publisher with its subscribers in one of
+   * them). Default: one per {@link STREAMS_PER_GENERATOR} forwarded streams, at most one per core and one
+   * per publisher, so that no generator's event loop saturates and paces late.
+   */
+  generators?: number;
   /** Seconds between the last connection and the start of the measurement. Default 2. */
   warmupSeconds?: number;
   /** Seconds measured. Default 10. */
@@ -22,7 +29,8 @@ export interface LoadTestOptions {
   /** How long one client may take to connect, in milliseconds. Default 15 000. */
   connectTimeoutMs?: number;
   /**
-   * A directory for V8 CPU profiles of the SFU workers (\`--cpu-prof\`), written when they exit. Default:
+   * A directory for V8 CPU profiles (`--cpu-prof`) of the SFU workers and the load generators, written
+   * when they exit (the report lists the generators' process IDs, which the file names contain). Default:
    * none (no profiling).
    */
   cpuProfileDir?: string;
@@ -36,6 +44,19 @@ export type ResolvedLoadTestOptions = Required<Omit<LoadTestOptions, 'cpuProfile
 /** A bad option; the message names it. */
 export class LoadTestOptionError extends Error {
   override readonly name = 'LoadTestOptionError';
+}
+
+/**
+ * Forwarded streams one generator process is given by default. A werift client pair costs about as much
+ * CPU as the SFU's forwarding of it, so at 12 streams (24 clients, ≈ 1,800 packets/s sent and received)
+ * a generator stays well below a core on the machines measured (SFU-PROFILE.md).
+ */
+export const STREAMS_PER_GENERATOR = 12;
+
+/** The default generator count for a run (see {@link LoadTestOptions.generators}). */
+export function defaultGenerators(publishers: number, subscribersPerPublisher: number): number {
+  const wanted = Math.ceil((publishers * subscribersPerPublisher) / STREAMS_PER_GENERATOR);
+  return Math.max(1, Math.min(wanted, availableParallelism(), publishers));
 }
 
 const MEDIA: readonly LoadMedia[] = ['audio', 'video', 'audio+video'];
@@ -62,16 +83,25 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
   if (!MEDIA.includes(media)) {
     throw new LoadTestOptionError(`media must be one of ${MEDIA.join(', ')}, got ${String(media)}`);
   }
+  const publishers = integer(options.publishers ?? 1, 'publishers', 1, 1000);
+  const subscribersPerPublisher = integer(
+    options.subscribersPerPublisher ?? 1,
+    'subscribersPerPublisher',
+    1,
+    1000,
+  );
   return {
-    publishers: integer(options.publishers ?? 1, 'publishers', 1, 1000),
-    subscribersPerPublisher: integer(
-      options.subscribersPerPublisher ?? 1,
-      'subscribersPerPublisher',
-      1,
-      1000,
-    ),
+    publishers,
+    subscribersPerPublisher,
     media,
     workers: integer(options.workers ?? 1, 'workers', 1, 64),
+    generators: integer(
+      options.generators ?? defaultGenerators(publishers, subscribersPerPublisher),
+      'generators',
+      1,
+      // A generator holds whole sessions, so more than one per publisher would sit idle.
+      Math.min(64, publishers),
+    ),
     warmupSeconds: seconds(options.warmupSeconds ?? 2, 'warmupSeconds', 0, 600),
     durationSeconds: seconds(options.durationSeconds ?? 10, 'durationSeconds', 0.5, 3600),
     connectConcurrency: integer(options.connectConcurrency ?? 4, 'connectConcurrency', 1, 256),

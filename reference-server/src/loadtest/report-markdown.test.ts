@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { GeneratorProcessReport, LoadTestReport } from './report.js';
 import { packetGoal, type Scenario, scenarioChart, scenarioTable } from './report-markdown.js';
-import type { LoadTestReport } from './run.js';
 
 function report(
   subscribersPerPublisher: number,
@@ -14,6 +14,7 @@ function report(
       subscribersPerPublisher,
       media: 'audio+video',
       workers: 1,
+      generators: 2,
       warmupSeconds: 1,
       durationSeconds: 5,
       connectConcurrency: 8,
@@ -58,6 +59,7 @@ function report(
     connectMs: { publisher: dist, subscriber: dist },
     firstPacketMs: { any: dist, video: dist },
     loadGenerator: {
+      generators: 2,
       cpuSeconds: 1,
       coresUsed: 0.2,
       packetsSent: 1000,
@@ -65,7 +67,22 @@ function report(
       eventLoopUtilization: 0.3,
       eventLoopDelayP99Ms: 12,
       eventLoopDelayMaxMs: 20,
+      processes: [generator(0.3), generator(0.1)],
     },
+  };
+}
+
+function generator(eventLoopUtilization: number): GeneratorProcessReport {
+  return {
+    pid: 1,
+    publishers: 2,
+    subscribers: 2,
+    cpuSeconds: 0.5,
+    coresUsed: 0.1,
+    packetsSent: 500,
+    eventLoopUtilization,
+    eventLoopDelayP99Ms: 12,
+    eventLoopDelayMaxMs: 20,
   };
 }
 
@@ -89,10 +106,10 @@ describe('load report rendering', () => {
     expect(table[3]).toContain('0.9900 ❌');
   });
 
-  it('shows the silent subscriber tracks, the SFU ingress and how busy the load generator was', () => {
+  it('shows the silent subscriber tracks, the SFU ingress and how busy the busiest generator was', () => {
     const [, , row] = scenarioTable(scenarios).split('\n');
     expect(row).toContain('| 0 / 8 | 1.000 |');
-    expect(row).toMatch(/\| 30 % \|$/);
+    expect(row).toMatch(/\| 30 % of 2 \|$/);
   });
 
   it('draws one bar per scenario, coloured by the goal, with escaped names', () => {

@@ -2,7 +2,7 @@
  * Renders load reports for the documentation: a Markdown table against the issue's goals, and an SVG
  * bar chart of forwarded packets per server core-second.
  */
-import type { LoadTestReport } from './run.js';
+import type { LoadTestReport } from './report.js';
 
 /** A named run of a benchmark matrix. */
 export interface Scenario {
@@ -31,7 +31,7 @@ export function packetGoal(report: LoadTestReport): number {
 /** The Markdown table of a matrix, one row per scenario. */
 export function scenarioTable(scenarios: readonly Scenario[]): string {
   const header = [
-    '| Scenario | Forwarded streams | Packets out/s | SFU cores used | **Packets out per core-second** (goal) | Delivery | Silent tracks | SFU ingress | Seq. gaps | RSS per stream (MB) | Connect p50 (ms) | First packet p50 / p95 (ms) | Generator busy |',
+    '| Scenario | Forwarded streams | Packets out/s | SFU cores used | **Packets out per core-second** (goal) | Delivery | Silent tracks | SFU ingress | Seq. gaps | RSS per stream (MB) | Connect p50 (ms) | First packet p50 / p95 (ms) | Generator busy (busiest of N) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const rows = scenarios.map(({ name, report: r }) => {
@@ -54,8 +54,9 @@ export function scenarioTable(scenarios: readonly Scenario[]): string {
       (r.server.rssPerForwardedStreamBytes / (1024 * 1024)).toFixed(2),
       ms(r.connectMs.subscriber.p50),
       `${ms(r.firstPacketMs.any.p50)} / ${ms(r.firstPacketMs.any.p95)}`,
-      // Near 100 % the load generator, not the SFU, limited the run (see the report's loadGenerator).
-      `${Math.round(r.loadGenerator.eventLoopUtilization * 100)} %`,
+      // The busiest of the generator processes: near 100 % it, not the SFU, limited the run (see the
+      // report's loadGenerator.processes).
+      `${Math.round(r.loadGenerator.eventLoopUtilization * 100)} % of ${r.loadGenerator.generators}`,
     ].join(' | ');
   });
   return [...header, ...rows.map((row) => `| ${row} |`)].join('\n');

@@ -19,9 +19,12 @@ Options:
   --subscribers <n>     Subscribers per publisher (default 1; 16 for a 1→16 fan-out)
   --media <kind>        audio, video or audio+video (default audio+video)
   --workers <n>         SFU worker processes (default 1)
+  --generators <n>      Load-generator processes running the clients (default: one per 12 forwarded
+                        streams, at most one per core and one per publisher)
   --warmup <seconds>    Wait after connecting, before measuring (default 2)
   --duration <seconds>  Measurement window (default 10)
   --concurrency <n>     Clients connecting at once (default 4)
+  --cpu-prof <dir>      Write V8 CPU profiles of the SFU workers and the generators into <dir>
   --quiet               No progress on stderr
 `;
 
@@ -29,6 +32,7 @@ const NUMERIC = {
   publishers: 'publishers',
   subscribers: 'subscribersPerPublisher',
   workers: 'workers',
+  generators: 'generators',
   warmup: 'warmupSeconds',
   duration: 'durationSeconds',
   concurrency: 'connectConcurrency',
@@ -40,7 +44,7 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
     io.out.write(LOAD_TEST_HELP);
     return 0;
   }
-  const args = parseArgs(argv, [...Object.keys(NUMERIC), 'media'], ['quiet']);
+  const args = parseArgs(argv, [...Object.keys(NUMERIC), 'media', 'cpu-prof'], ['quiet']);
   if (args.positionals.length > 0) throw new UsageError(`Unexpected argument "${args.positionals[0]}"`);
   const options: LoadTestOptions = {};
   for (const [flag, field] of Object.entries(NUMERIC)) {
@@ -53,6 +57,8 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
   }
   const media = args.options.get('media');
   if (media !== undefined) options.media = media as LoadTestOptions['media'];
+  const profileDir = args.options.get('cpu-prof');
+  if (profileDir !== undefined) options.cpuProfileDir = profileDir;
   const quiet = args.switches.has('quiet');
   try {
     const report = await runLoadTest(options, (line) => quiet || io.err.write(`load-test: ${line}\n`));

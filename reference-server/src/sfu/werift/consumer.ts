@@ -3,10 +3,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
-import type { RTCRtpSender, RtpPacket } from 'werift';
+import { type RTCRtpSender, RtcpPayloadSpecificFeedback, type RtpPacket } from 'werift';
 import type { Consumer, ConsumerEvents, ConsumerStats, MediaKind, RtpCodec } from '../types.js';
 import type { RtpSink } from './forwarding.js';
+import { acquireKeyFrameLimiter, type KeyFrameRequestLimiter } from './keyframe-requests.js';
 import type { WeriftProducer } from './producer.js';
+
+/** The FMT of a Full Intra Request in payload-specific feedback (RFC 5104 §4.3.1; werift does not export it). */
+const FIR_FORMAT = 4;
 
 /** Internal events: the owning transport drops a closed consumer from its list on `@close`. */
 type InternalConsumerEvents = ConsumerEvents & { '@close': [] };
@@ -17,8 +21,9 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   readonly producerId: string;
   readonly kind: MediaKind;
   readonly codec: RtpCodec;
-  readonly #producer: WeriftProducer;
   readonly #sender: RTCRtpSender;
+  /** Shared by every consumer of the producer: at most one keyframe request per 500 ms reaches it. */
+  readonly #keyFrames: KeyFrameRequestLimiter;
   readonly #isConnected: () => boolean;
   readonly #detach: () => void;
   #paused: boolean;
@@ -39,7 +44,6 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     options: { paused: boolean; isConnected: () => boolean },
   ) {
     super();
-    this.#producer = producer;
     this.#sender = sender;
     this.#isConnected = options.isConnected;
     this.producerId = producer.id;
@@ -52,15 +56,26 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     const onResume = (): void => this.#onProducerResume();
     const onClose = (): void => this.#onProducerClose();
     producer.on('pause', onPause).on('resume', onResume).on('@close', onClose);
-    const pli = sender.onPictureLossIndication.subscribe(() => {
+    const keyFrames = acquireKeyFrameLimiter(producer);
+    this.#keyFrames = keyFrames.limiter;
+    const onKeyFrameRequest = (): void => {
       this.#stats.keyFrameRequests++;
       this.requestKeyFrame();
+    };
+    const pli = sender.onPictureLossIndication.subscribe(onKeyFrameRequest);
+    // werift's sender surfaces PLI but not FIR (RFC 5104), which some receivers send instead.
+    const fir = sender.onRtcp.subscribe((rtcp) => {
+      if (rtcp instanceof RtcpPayloadSpecificFeedback && rtcp.feedback.count === FIR_FORMAT) {
+        onKeyFrameRequest();
+      }
     });
     producer.addSink(this);
     this.#detach = () => {
       producer.off('pause', onPause).off('resume', onResume).off('@close', onClose);
       pli.unSubscribe();
+      fir.unSubscribe();
       producer.removeSink(this);
+      keyFrames.release();
     };
   }
 
@@ -94,9 +109,10 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     if (!this.#producerPaused) this.requestKeyFrame();
   }
 
+  /** Asks the publisher for a keyframe, through the producer's shared rate limit. */
   requestKeyFrame(): void {
     if (this.#closed) return;
-    this.#producer.requestKeyFrame();
+    this.#keyFrames.request();
   }
 
   close(): void {

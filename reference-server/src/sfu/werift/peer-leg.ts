@@ -9,6 +9,7 @@ import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
 import type { IceCandidate, TransportConnectionState } from '../types.js';
 import { CandidatePolicy, parseCandidate } from './candidates.js';
 import { headerExtensions } from './codecs.js';
+import { enlargeSocketBuffers } from './socket-buffers.js';
 
 /** What the owner of a leg hears from it. */
 export interface PeerLegHandlers {
@@ -119,6 +120,8 @@ export class PeerLeg {
     this.#assertOpen();
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
+    // The sockets exist once the local description has gathered its candidates.
+    enlargeSocketBuffers(this.pc);
     this.#resumeRestartedIce();
     return this.#localSdp();
   }
@@ -143,6 +146,7 @@ export class PeerLeg {
     this.#assertOpen();
     const offer = await this.pc.createOffer({ iceRestart });
     await this.pc.setLocalDescription(offer);
+    enlargeSocketBuffers(this.pc);
     return this.#localSdp();
   }
 
