@@ -37,6 +37,7 @@ import { ProjectEvents } from './projects/project-events.js';
 import { SecretBox } from './projects/secret-box.js';
 import { installRealtime } from './realtime/install.js';
 import type { RealtimeOptions } from './realtime/realtime.js';
+import { installRecording, type RecordingOptions } from './recording/install.js';
 import type { Store } from './store/types.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -79,6 +80,16 @@ export interface AppOptions {
    * leaves it out. Default null: `startServer` turns it on unless `--playground off`.
    */
   playground?: PlaygroundOptions | null;
+  /**
+   * Archives and broadcasts (directory, ffmpeg, limits); null leaves recording out (its operations answer
+   * 501). Default: recording on, into a temporary directory removed when the app closes.
+   */
+  recording?: RecordingOptions | null;
+  /**
+   * The server's public origin (`https://video.example.com`, no trailing slash), used in archive download
+   * links and HLS URLs. Default: `http://127.0.0.1:<port>` of the listening socket.
+   */
+  publicUrl?: () => string;
 }
 
 declare module 'fastify' {
@@ -156,6 +167,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('parley', null);
   app.decorateRequest('logDetails', null);
   const realtimeResources = installRealtime(app, { store, events, now, options: options.realtime });
+  const recordingResources =
+    options.recording === null
+      ? []
+      : await installRecording(app, {
+          publicUrl: options.publicUrl ?? (() => listeningOrigin(app)),
+          options: options.recording ?? {},
+        });
   // The live gauges of /metrics count what the realtime layer holds, read at scrape time.
   metrics.setLiveCountSource(() => {
     let sessions = 0;
@@ -212,7 +230,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSpecRoutes(app, {
     operations: listOperations(spec),
     validators: new SpecValidators(spec),
-    resources: [...CORE_RESOURCES, ...realtimeResources, ...(options.resources ?? [])],
+    resources: [...CORE_RESOURCES, ...realtimeResources, ...recordingResources, ...(options.resources ?? [])],
     services,
     verifier: new RestJwtVerifier({ store, account: options.account, now }),
     limiter: rateLimit && rateLimit.ratePerSecond > 0 ? new TokenBucketLimiter({ ...rateLimit, now }) : null,
@@ -220,4 +238,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.playground) await registerPlayground(app, { rateLimit, now, ...options.playground });
   return app;
+}
+
+/** `http://<address>:<port>` of the app's listening socket (loopback for a wildcard address). */
+function listeningOrigin(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return 'http://127.0.0.1';
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${address.family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }

@@ -76,6 +76,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     sfu = await startSfuEngine(config);
     const provisionalUrl = config.publicUrl ?? localUrl(config.host, config.port);
     const created = await bootstrapDefaultProject(store, account, config.dataDir, provisionalUrl);
+    let publicUrl = provisionalUrl;
     app = await buildApp({
       store,
       account,
@@ -85,11 +86,18 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       rateLimit: config.rateLimit > 0 ? { ratePerSecond: config.rateLimit, burst: config.rateBurst } : null,
       playground: config.playground ? {} : null,
       realtime: { sfu, iceServers: config.turnServers },
+      recording: {
+        directory: config.recordingsDir ?? join(config.dataDir, 'recordings'),
+        ffmpegPath: config.ffmpegPath,
+      },
+      // Read lazily: the port is known once listening (`--port 0`).
+      publicUrl: () => publicUrl,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.publicUrl ?? localUrl(config.host, port);
+    publicUrl = url;
     // The file may carry the provisional URL (port 0) or a previous run's port.
     await patchCredentialsFile(config.dataDir, { apiUrl: url });
     out.write(banner(url, config, created, await readCredentialsFile(config.dataDir)));

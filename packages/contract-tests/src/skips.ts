@@ -108,32 +108,6 @@ const notYet = (issue: string): string => `not implemented by the reference serv
 export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   { operationIds: ['dial', 'playDtmf', 'playDtmfToConnection'], reason: notYet('SIP issue') },
   {
-    operationIds: [
-      'startArchive',
-      'listArchives',
-      'getArchive',
-      'deleteArchive',
-      'stopArchive',
-      'setArchiveLayout',
-      'updateArchiveStreams',
-      'downloadArchive',
-    ],
-    reason: notYet('recording issue: archives'),
-  },
-  {
-    operationIds: [
-      'startBroadcast',
-      'listBroadcasts',
-      'getBroadcast',
-      'stopBroadcast',
-      'setBroadcastLayout',
-      'setBroadcastLayoutWithPost',
-      'updateBroadcastStreams',
-      'getHlsFile',
-    ],
-    reason: notYet('recording issue: broadcasts'),
-  },
-  {
     operationIds: ['startRender', 'listRenders', 'getRender', 'stopRender'],
     reason: notYet('Experience Composer issue'),
   },

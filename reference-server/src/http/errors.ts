@@ -307,6 +307,12 @@ export const ERRORS = {
     'A `custom` layout (a CSS stylesheet) needs a browser-based renderer, which this deployment does not have.',
     'Use a predefined layout (`bestFit`, `pip`, `verticalPresentation`, `horizontalPresentation`, with `screenshareType`) and the `full`/`focus` layout classes.',
   ),
+  INDIVIDUAL_UNSUPPORTED: define(
+    40023,
+    'Individual-stream archives (outputMode individual) are not supported by this server',
+    'This deployment records composed archives only: its individual-stream recorder (one file per stream, packaged as a ZIP) is not available yet.',
+    'Start the archive with `outputMode: composed` (the default).',
+  ),
   NO_CLIENTS: define(
     40421,
     'The session exists but there are no clients connected to it',

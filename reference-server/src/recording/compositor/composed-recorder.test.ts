@@ -15,6 +15,8 @@ import { joinSegments, readJournal } from './segment-journal.js';
 
 let root: string;
 const sources: RtpTestSource[] = [];
+/** Every recorder of a test, killed after it so a failed test leaves no composer running. */
+const recorders: ComposedRecorder[] = [];
 
 async function media(options: ConstructorParameters<typeof RtpTestSource>[0]): Promise<RtpTestSource> {
   const source = new RtpTestSource(options);
@@ -27,6 +29,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'parley-composer-'));
 });
 afterEach(async () => {
+  for (const recorder of recorders.splice(0)) recorder.kill();
   await Promise.all(sources.splice(0).map((s) => s.close()));
 });
 afterAll(async () => {
@@ -52,6 +55,7 @@ describe('ComposedRecorder (archive output)', () => {
       encoding,
       output: { kind: 'archive' },
     });
+    recorders.push(recorder);
     const started = Date.now();
     await recorder.start();
     await sleep(3000);
@@ -88,6 +92,7 @@ describe('ComposedRecorder (archive output)', () => {
       encoding,
       output: { kind: 'archive' },
     });
+    recorders.push(recorder);
     await recorder.start();
     await sleep(2500);
     recorder.setLayout({ type: 'pip' });
@@ -130,6 +135,7 @@ describe('ComposedRecorder (archive output)', () => {
       encoding,
       output: { kind: 'archive' },
     });
+    recorders.push(recorder);
     await recorder.start();
     const [running] = await readJournal(directory);
     const file = join(directory, running?.file ?? '');
@@ -164,6 +170,7 @@ describe('ComposedRecorder (archive output)', () => {
       output: { kind: 'archive' },
       debounceMs: 50,
     });
+    recorders.push(recorder);
     await recorder.start();
     expect(recorder.paused).toBe(true);
     session.addStream('a', await media({ video: 'vp8' }));

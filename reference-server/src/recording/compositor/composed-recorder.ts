@@ -11,6 +11,12 @@
  *   listed in `segments.json`; the new segment starts *before* the old one stops and the final join cuts
  *   the old one where the new one began, so the file has no gap and its duration follows wall time. The
  *   first ~0.5 s of a new segment may show its tiles appearing one by one while inputs start.
+ *
+ * Wall time: a segment's time 0 is the moment its packets started to be held for it (see
+ * `ComposerSegment.startedAt`), whatever the start-up of its ffmpeg costs, and a stop is journalled at
+ * the moment it was asked for, not when the queued work got to it: a stop asked while a new segment is
+ * still starting waits for it (its packets since its start are held for it, so the layout change is
+ * kept) and then cuts it at the stop. A kill kills every process, starting or running.
  * - Live outputs (`output.kind: 'live'`, HLS/RTMP): the old process stops first (two processes cannot
  *   write one playlist or one RTMP connection), then the new one continues the HLS playlist
  *   (`append_list`, with a discontinuity) and reconnects to the RTMP servers.
@@ -23,7 +29,7 @@ import { mkdir } from 'node:fs/promises';
 import { TypedEmitter } from '@parley/events';
 import type { Layout, Resolution } from '../layouts.js';
 import type { MediaSource, SourceStream } from '../media-source.js';
-import { ComposerSegment } from './composer-segment.js';
+import { ComposerSegment, FIRST_OUTPUT_TIMEOUT_MS } from './composer-segment.js';
 import type { ComposerOutput, VideoEncoding } from './ffmpeg-args.js';
 import type { FfmpegExit } from './ffmpeg-process.js';
 import { type ComposerPlan, computePlan, isEmptyPlan, type StreamSelection } from './plan.js';
@@ -72,9 +78,6 @@ export interface ComposedRecorderOptions {
 
 const MAX_CONSECUTIVE_FAILURES = 3;
 
-/** How long a new composer may take to output its first frame. */
-const FIRST_OUTPUT_TIMEOUT_MS = 10_000;
-
 /** See the file comment. */
 export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
   readonly #options: ComposedRecorderOptions;
@@ -86,6 +89,12 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
   #debounce: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Set by {@link kill}: nothing is finished or journalled any more, as after a crash. */
+  #killed = false;
+  /** Every composer process started and not yet exited: {@link kill} must reach all of them. */
+  readonly #live = new Set<ComposerSegment>();
+  /** Segments started so far (names are never reused, even for a dropped segment). */
+  #started = 0;
   #paused = false;
   #failures = 0;
   /** Per stream: when its video last delivered a packet (ms), for stall detection. */
@@ -147,21 +156,35 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
     this.#schedule();
   }
 
-  /** Stops the running process gracefully and records the end in the journal. Idempotent. */
+  /**
+   * Stops recording at this moment: the journal ends the recording now, however long the rest takes (a
+   * segment still starting is waited for, the running one is drained up to now and stopped gracefully),
+   * and it resolves once no composer process runs any more. Idempotent.
+   */
   async stop(): Promise<void> {
-    if (this.#stopped) return this.#chain;
+    if (this.#stopped) return this.#settle();
+    const requestedAt = Date.now();
     this.#stopped = true;
     this.#detach();
-    await this.#enqueue(async () => {
-      await this.#stopCurrent();
-    });
+    await this.#enqueue(() => this.#stopCurrent(requestedAt));
+    await this.#settle();
   }
 
-  /** Kills the running process without letting it finish its file (tests simulate a crash with it). */
+  /**
+   * Kills every composer process (running, or still starting) without letting it finish its file, and
+   * leaves the journal as it is, as a crash would (tests simulate one with it).
+   */
   kill(): void {
     this.#stopped = true;
+    this.#killed = true;
     this.#detach();
-    this.#current?.segment.process.kill('SIGKILL');
+    for (const segment of this.#live) segment.kill();
+  }
+
+  /** Resolves once the queued work is done and every composer process has exited. */
+  async #settle(): Promise<void> {
+    await this.#chain;
+    await Promise.all([...this.#live].map((segment) => segment.process.exited()));
   }
 
   #detach(): void {
@@ -235,7 +258,8 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
   }
 
   async #apply(force: boolean): Promise<void> {
-    if (this.#stopped && !force) return;
+    // Even a forced restart (after a process died) must not start anything once stopping.
+    if (this.#stopped) return;
     const plan = this.#plan();
     if (!force && this.#current && this.#current.plan.key === plan.key) return;
     if (isEmptyPlan(plan)) {
@@ -247,6 +271,11 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
       return;
     }
     const next = await this.#startSegment(plan);
+    if (this.#stopped) {
+      // Stopped (or killed) while it was being set up, before its time 0: it has nothing to record.
+      await this.#discard(next);
+      return;
+    }
     if (this.#paused) {
       this.#paused = false;
       this.emit('resumed');
@@ -256,10 +285,8 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
       if (!(await next.segment.firstOutput(FIRST_OUTPUT_TIMEOUT_MS))) {
         // The new composer never got going (an input with no decodable frame): keep the old one, drop
         // the new one, and try again; its tracks may have stalled in the meantime.
-        next.segment.process.kill('SIGKILL');
-        next.journal.stoppedAt = next.journal.startedAt;
-        this.#journal.splice(this.#journal.indexOf(next.journal), 1);
-        await writeJournal(this.#options.workDirectory, this.#journal);
+        await this.#discard(next);
+        if (this.#killed) return;
         this.#failures += 1;
         if (this.#failures >= MAX_CONSECUTIVE_FAILURES) {
           this.emit('failed', 'The composer did not start: no decodable media arrived');
@@ -274,11 +301,23 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
     this.#watchExit(next);
   }
 
+  /** Kills a segment that will not be used and removes it from the journal (unless killed: a crash). */
+  async #discard(active: ActiveSegment): Promise<void> {
+    active.segment.kill();
+    await active.segment.process.exited();
+    if (this.#killed) return;
+    const index = this.#journal.indexOf(active.journal);
+    if (index >= 0) this.#journal.splice(index, 1);
+    if (this.#options.output.kind === 'archive') {
+      await writeJournal(this.#options.workDirectory, this.#journal);
+    }
+  }
+
   async #startSegment(plan: ComposerPlan): Promise<ActiveSegment> {
     const { output } = this.#options;
     if (output.kind === 'live') await this.#stopCurrent();
-    const index = this.#journal.length;
-    const name = `segment-${String(index).padStart(3, '0')}`;
+    const name = `segment-${String(this.#started).padStart(3, '0')}`;
+    this.#started += 1;
     const outputs: readonly ComposerOutput[] =
       output.kind === 'archive'
         ? [{ kind: 'mp4', path: `${this.#options.workDirectory}/${name}.mp4` }]
@@ -295,6 +334,10 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
       name,
       ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
     });
+    this.#live.add(segment);
+    void segment.process.exited().then(() => this.#live.delete(segment));
+    // Killed while ports and files were being prepared: the process was spawned after the kill.
+    if (this.#killed) segment.kill();
     segment.process.on('stderr', (line) => this.emit('ffmpegLog', line));
     const journal: JournalSegment = { file: `${name}.mp4`, startedAt: segment.startedAt, stoppedAt: null };
     this.#journal.push(journal);
@@ -325,12 +368,13 @@ export class ComposedRecorder extends TypedEmitter<ComposedRecorderEvents> {
     });
   }
 
-  async #stopCurrent(): Promise<void> {
+  /** Stops the running segment at `at` (default now): its output is drained up to that moment. */
+  async #stopCurrent(at = Date.now()): Promise<void> {
     const current = this.#current;
     if (!current) return;
     this.#current = null;
-    current.journal.stoppedAt = Date.now();
-    await current.segment.stop();
+    current.journal.stoppedAt = at;
+    await current.segment.stop({ at });
     if (this.#options.output.kind === 'archive')
       await writeJournal(this.#options.workDirectory, this.#journal);
   }

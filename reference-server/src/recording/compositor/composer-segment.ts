@@ -15,6 +15,19 @@ import { releasePortPair, reservePortPair, waitUntilBound } from './ports.js';
 import { type ForwardedTrack, RtpForwarder } from './rtp-forwarder.js';
 import { buildSdp, type SdpTrack, sdpCodecFor } from './sdp.js';
 
+/**
+ * How long a new composer may take to output its first frame. Measured on a 2-core machine at load ≈ 50,
+ * healthy composers took over 10 s; a composer that never outputs (an input with no decodable frame)
+ * costs this long of a second process before it is replaced.
+ */
+export const FIRST_OUTPUT_TIMEOUT_MS = 15_000;
+
+/**
+ * How long packets are held for a starting ffmpeg before they are sent anyway: the recorder's
+ * first-output timeout, after which a process that has not bound its ports is replaced.
+ */
+const BIND_TIMEOUT_MS = FIRST_OUTPUT_TIMEOUT_MS;
+
 /** Options of {@link ComposerSegment.start}. */
 export interface ComposerSegmentOptions {
   source: MediaSource;
@@ -33,7 +46,10 @@ export interface ComposerSegmentOptions {
 
 /** A running composer process; see the file comment. */
 export class ComposerSegment {
-  /** When the process was started (ms since the epoch): time 0 of its output, within ~0.1 s. */
+  /**
+   * When forwarding to it started (ms since the epoch): time 0 of its output. ffmpeg times each track
+   * from its first packet, which arrives within a frame interval, however long ffmpeg takes to start.
+   */
   readonly startedAt: number;
   readonly process: FfmpegProcess;
   readonly #forwarder: RtpForwarder;
@@ -100,10 +116,23 @@ export class ComposerSegment {
       audio,
     });
     const args = composerArgs({ sdpPath, graph, encoding: options.encoding, outputs: options.outputs });
+    // Packets are held from here until ffmpeg listens (see RtpForwarder): ffmpeg times each track from
+    // its first packet, so the segment's time 0 is this moment, however long ffmpeg takes to start.
+    let listening: (bound: Promise<void>) => void = () => undefined;
+    const forwarder = new RtpForwarder(
+      source,
+      forwarded,
+      new Promise<void>((resolve) => {
+        listening = resolve;
+      }),
+    );
     const startedAt = Date.now();
     const process = new FfmpegProcess(args, options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {});
-    const listening = waitUntilBound(ports);
-    const forwarder = new RtpForwarder(source, forwarded, listening);
+    const exited = new AbortController();
+    void process.exited().then(() => exited.abort());
+    // Held until the ports are bound, however long that takes within the first-output timeout: packets
+    // sent before would be lost, and the segment's time 0 would move to whenever ffmpeg got going.
+    listening(waitUntilBound(ports, BIND_TIMEOUT_MS, exited.signal));
     const segment = new ComposerSegment(process, forwarder, ports, startedAt);
     // Ask for keyframes at once (packets are held until ffmpeg listens; a decoder starts on a keyframe),
     // and again a little later in case a request was lost.
@@ -131,10 +160,13 @@ export class ComposerSegment {
   /**
    * Stops gracefully. ffmpeg may run behind real time (its input queue absorbs bursts) and `q` drops
    * whatever is still queued, so it first waits (up to `drainTimeoutMs`) until the output has reached
-   * the moment of the stop call, then sends `q` so ffmpeg finishes its files; kills after `timeoutMs`.
+   * the moment `at` (default now: when the stop was asked for), then sends `q` so ffmpeg finishes its
+   * files; kills after `timeoutMs`.
    */
-  async stop(options: { drainTimeoutMs?: number; timeoutMs?: number } = {}): Promise<FfmpegExit> {
-    const target = (Date.now() - this.startedAt) / 1000;
+  async stop(
+    options: { at?: number; drainTimeoutMs?: number; timeoutMs?: number } = {},
+  ): Promise<FfmpegExit> {
+    const target = ((options.at ?? Date.now()) - this.startedAt) / 1000;
     const deadline = Date.now() + (options.drainTimeoutMs ?? 15_000);
     while (!this.process.exitInfo && this.process.progress.outTimeSeconds < target && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -142,6 +174,12 @@ export class ComposerSegment {
     const exit = await this.process.stop(options.timeoutMs);
     this.#release();
     return exit;
+  }
+
+  /** Kills the process at once (its file ends at its last complete fragment). */
+  kill(): void {
+    this.process.kill('SIGKILL');
+    this.#release();
   }
 
   #released = false;

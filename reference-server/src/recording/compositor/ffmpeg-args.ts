@@ -95,6 +95,9 @@ function muxer(output: ComposerOutput): { format: string; options: Record<string
 /** Escapes a `tee` slave option value or target (`:`, `|`, `[`, `]` and `\` are special there). */
 const teeEscape = (value: string): string => value.replace(/[\\:|[\]]/g, (c) => `\\${c}`);
 
+/** Escapes a `tee` slave target (see {@link outputArgs}). */
+export const teeTargetEscape = (target: string): string => target.replace(/[\\'|]/g, (c) => `\\${c}`);
+
 function outputArgs(outputs: readonly ComposerOutput[]): string[] {
   if (outputs.length === 0) throw new RangeError('outputs must not be empty');
   const [only] = outputs;
@@ -109,8 +112,10 @@ function outputArgs(outputs: readonly ComposerOutput[]): string[] {
       'onfail=ignore',
       ...Object.entries(options).map(([k, v]) => `${k}=${teeEscape(v)}`),
     ];
-    // The target is not option-parsed, but `|` still separates slaves.
-    return `[${opts.join(':')}]${target.replace(/\|/g, '\\|')}`;
+    // The target is not option-parsed, but the slave list is tokenised (`av_get_token`): `|` separates
+    // slaves, and `\` and `'` are escape and quote characters, so all three are escaped (an RTMP stream
+    // key may contain any of them).
+    return `[${opts.join(':')}]${teeTargetEscape(target)}`;
   });
   return ['-f', 'tee', slaves.join('|')];
 }

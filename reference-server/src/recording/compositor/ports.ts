@@ -64,12 +64,18 @@ async function boundUdpPorts(): Promise<Set<number> | null> {
 }
 
 /**
- * Resolves once every port in `ports` is bound by some process (ffmpeg opened its RTP inputs), or after
- * `timeoutMs`. Without `/proc/net/udp` it waits a fixed half second, ffmpeg's usual start-up time.
+ * Resolves once every port in `ports` is bound by some process (ffmpeg opened its RTP inputs), after
+ * `timeoutMs`, or as soon as `signal` aborts (the process exited: nobody will bind them). Without
+ * `/proc/net/udp` it waits a fixed half second, ffmpeg's usual start-up time.
  */
-export async function waitUntilBound(ports: readonly number[], timeoutMs = 5000): Promise<void> {
+export async function waitUntilBound(
+  ports: readonly number[],
+  timeoutMs = 5000,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (signal?.aborted) return;
     const bound = await boundUdpPorts();
     if (bound === null) {
       await new Promise((resolve) => setTimeout(resolve, 500));

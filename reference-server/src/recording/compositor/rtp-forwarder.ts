@@ -11,6 +11,13 @@ import type { MediaSource } from '../media-source.js';
 /** The most packets held while ffmpeg starts (≈ 10 s of a 16-stream recording). */
 export const MAX_HELD_PACKETS = 20_000;
 
+/**
+ * Held packets are sent in batches of this many, one batch per event-loop turn: seconds of media sent
+ * in one go would overflow ffmpeg's socket buffers (≈ 200 KB) on a busy machine, and every packet lost
+ * at the start delays the first decodable frame.
+ */
+const FLUSH_BATCH = 64;
+
 /** One track to forward. */
 export interface ForwardedTrack {
   streamId: string;
@@ -79,11 +86,16 @@ export class RtpForwarder {
     return this.#lastPacketAt.get(`${streamId}/${kind}`);
   }
 
+  /** Sends the held packets in order; packets arriving meanwhile queue behind them. */
   #flush(): void {
-    const held = this.#held ?? [];
-    this.#held = null;
-    if (this.#closed) return;
-    for (const { packet, port } of held) this.#socket.send(packet, port, '127.0.0.1');
+    const held = this.#held;
+    if (!held || this.#closed) {
+      this.#held = null;
+      return;
+    }
+    for (const { packet, port } of held.splice(0, FLUSH_BATCH)) this.#socket.send(packet, port, '127.0.0.1');
+    if (held.length > 0) setImmediate(() => this.#flush());
+    else this.#held = null;
   }
 
   /** Stops forwarding. Idempotent. */
