@@ -11,7 +11,15 @@ describe('composerArgs outputs', () => {
       encoding: { defaultMaxBitrate: 1_000_000 },
       outputs: [{ kind: 'mp4', path: '/w/a.mp4' }],
     });
-    expect(args.slice(-5, -3)).toEqual(['-f', 'mp4']);
+    expect(args.slice(-7)).toEqual([
+      '-f',
+      'mp4',
+      '-movflags',
+      '+frag_keyframe+empty_moov+default_base_moof',
+      '-flush_packets',
+      '1',
+      '/w/a.mp4',
+    ]);
     expect(args).not.toContain('tee');
     expect(args.at(-1)).toBe('/w/a.mp4');
   });

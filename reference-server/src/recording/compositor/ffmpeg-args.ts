@@ -82,7 +82,9 @@ function muxer(output: ComposerOutput): { format: string; options: Record<string
     case 'mp4':
       return {
         format: 'mp4',
-        options: { movflags: '+frag_keyframe+empty_moov+default_base_moof' },
+        // Each fragment is written out as it is finished: without `flush_packets`, ffmpeg buffers about
+        // 256 KB in its I/O layer, which a crash would lose (seconds of video at archive bitrates).
+        options: { movflags: '+frag_keyframe+empty_moov+default_base_moof', flush_packets: '1' },
         target: output.path,
       };
     case 'hls':
