@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 /**
  * The archive manager against real media: real VP8/H.264/Opus RTP through fake live sessions, real
  * ffmpeg composers, the real file store; outputs checked with ffprobe and a full decode.
@@ -256,8 +257,19 @@ describe('ArchiveManager: crash recovery', () => {
     kit.manager.abort(); // the process dies: records stay `started`, segments stay unfinished
     expect((await kit.store.archives.get(kit.project.applicationId, recorded.id))?.status).toBe('started');
 
+    // A composer of the dead server would still be running, naming the archive's directory: recovery
+    // must stop it before joining its segments (a stand-in process plays its part).
+    const stray = spawn(process.execPath, [
+      '-e',
+      'setTimeout(() => {}, 60_000)',
+      join(kit.root, 'work', recorded.id),
+    ]);
+    const strayExit = new Promise<unknown>((resolve) =>
+      stray.once('exit', (_code, signal) => resolve(signal)),
+    );
     const restarted = kit.restart();
     await restarted.recover();
+    expect(await strayExit).toBe('SIGKILL');
     const done = await restarted.get(kit.project, recorded.id);
     expect(archiveData(done).reason).toBe('server stopped while recording');
     expect(done.status).toBe('available');
