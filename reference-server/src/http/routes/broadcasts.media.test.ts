@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 /**
  * Broadcasts with real media, loopback only: publishers are real VP8/H.264 + Opus RTP
  * ({@link RtpTestSource}); the HLS playlist and its segments are fetched over HTTP and decoded fully;
@@ -195,8 +196,14 @@ describe('a broadcast with real media', () => {
       workDirectory: fx.workDirectory,
       hlsBaseUrl: () => fx.baseUrl,
     });
+    // The dead server's composer would still be writing: a stand-in process names the directory.
+    const stray = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', join(fx.workDirectory, id)]);
+    const strayExit = new Promise<unknown>((resolve) =>
+      stray.once('exit', (_code, signal) => resolve(signal)),
+    );
     try {
       await recovering.recover();
+      expect(await strayExit).toBe('SIGKILL');
       const record = await fx.harness.store.broadcasts.get(fx.harness.project.applicationId, id);
       expect(record?.status).toBe('stopped');
       expect(record?.data).toMatchObject({ hls: { status: 'ended' }, stopReason: 'serverRestart' });

@@ -21,7 +21,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectEvents } from '../../projects/project-events.js';
 import type { ArchiveRecord, ProjectRecord, Store } from '../../store/types.js';
-import { processesMentioning } from '../compositor/process-census.js';
+import { killProcessesMentioning } from '../compositor/process-census.js';
 import { RecordingError } from '../errors.js';
 import type { ArchiveNotifier, MediaSourceProvider } from '../media-source.js';
 import { FinishingArchives, finishArchive } from './archive-finishing.js';
@@ -257,7 +257,7 @@ export class ArchiveManager {
       if (!project) continue;
       // A composer of the crashed server may still be writing into the archive's directory (ffmpeg does
       // not notice its parent died): stop it before its segments are joined.
-      await killStrayProcesses(this.#directoryOf(record.id));
+      await killProcessesMentioning(this.#directoryOf(record.id));
       let current = record;
       if (isRecording(record)) {
         current = await this.#records.write(
@@ -473,17 +473,5 @@ export class ArchiveManager {
 
   #logWriteError(archiveId: string, error: unknown): void {
     this.#options.logger.error({ err: error, archiveId }, 'Could not record an archive change');
-  }
-}
-
-/** Kills the processes (a crashed server's composers) that name `directory` on their command line. */
-async function killStrayProcesses(directory: string): Promise<void> {
-  for (const pid of await processesMentioning(directory)) {
-    if (pid === process.pid) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
   }
 }

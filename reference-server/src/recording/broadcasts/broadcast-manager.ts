@@ -14,10 +14,12 @@
  * sliding-window playlist its last window. Then the broadcast's directory is deleted (checked once a
  * minute and at start-up). RTMP-only broadcasts keep no files.
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { ProjectEvents } from '../../projects/project-events.js';
 import type { BroadcastRecord, ProjectRecord, Store } from '../../store/types.js';
+import { killProcessesMentioning } from '../compositor/process-census.js';
 import { RecordingError } from '../errors.js';
 import type { Layout, LayoutType } from '../layouts.js';
 import type { MediaSourceProvider } from '../media-source.js';
@@ -299,6 +301,9 @@ export class BroadcastManager {
       if (this.#running.has(record.id)) continue;
       const data = broadcastData(record);
       const paths = broadcastPaths(this.#options.workDirectory, record.id);
+      // The dead server's composer may still be writing the playlist (ffmpeg does not notice its parent
+      // died): stop it before the playlist is closed.
+      await killProcessesMentioning(paths.directory);
       if (data.hls) await endPlaylist(paths.hls).catch(() => false);
       markStopped(record, data, 'serverRestart', this.#now());
       if (data.hls) await retainFiles(this.#options.workDirectory, record, true).catch(() => undefined);

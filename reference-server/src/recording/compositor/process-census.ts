@@ -23,3 +23,19 @@ export async function processesMentioning(fragment: string): Promise<number[]> {
   );
   return found.sort((a, b) => a - b);
 }
+
+/**
+ * Kills (SIGKILL) the processes whose command line contains `fragment` — after a crash, the composers
+ * the dead server left writing into a recording's directory (ffmpeg does not notice its parent died).
+ * Never this process.
+ */
+export async function killProcessesMentioning(fragment: string): Promise<void> {
+  for (const pid of await processesMentioning(fragment)) {
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
