@@ -8,3 +8,4 @@ export * from './raptor/message.js';
 export * from './raptor/signal.js';
 export * from './raptor/uri.js';
 export * from './rumor/frame.js';
+export * from './rumor/template.js';

@@ -42,6 +42,11 @@ export const SIGNALING_ERRORS = {
   RATE_LIMITED: { status: 429, reason: 'Too many messages; slow down' },
   /** No media server can carry the stream (a routed session on a server without an SFU). */
   MEDIA_UNAVAILABLE: { status: 503, reason: 'No media server is available for routed sessions' },
+  /**
+   * A request re-sent after a reconnect whose reply the server no longer keeps (a client holding more
+   * unacknowledged replies than the per-client cap). Not run twice; the client may send it anew.
+   */
+  REPLY_DISCARDED: { status: 500, reason: 'The reply to this repeated request is no longer available' },
   /** The server failed while handling a valid request. */
   INTERNAL: { status: 500, reason: 'Internal error' },
 } as const satisfies Record<string, SignalingErrorDefinition>;

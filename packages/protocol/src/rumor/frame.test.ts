@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeRumorFrame,
   encodeRumorFrame,
+  peekRumorHeader,
   RumorDecodeError,
   RumorEncodeError,
   RumorType,
@@ -46,6 +47,19 @@ describe('Rumor frame codec', () => {
     expect(Object.keys(decoded.headers)).toEqual(['Content-Type', 'TRANSACTION-ID', 'X-TB-FROM-ADDRESS']);
   });
 
+  it('decodes ASCII, non-ASCII and long strings alike', () => {
+    const frame = {
+      type: RumorType.Message,
+      to: ['plain-ascii', 'ünï', 'x'.repeat(600)],
+      headers: { 'TRANSACTION-ID': 's1.0', café: '✓', long: `${'y'.repeat(700)}é` },
+      body: `${'z'.repeat(300)}\u0000\u007f`,
+    } as const;
+    const decoded = decodeRumorFrame(
+      encodeRumorFrame({ ...frame, to: [...frame.to], headers: { ...frame.headers } }),
+    );
+    expect(decoded).toEqual(frame);
+  });
+
   it('decodes a frame that sits inside a larger buffer', () => {
     const encoded = encodeRumorFrame({ type: RumorType.Pong, to: [], headers: {}, body: '' });
     const big = new Uint8Array(encoded.length + 10);
@@ -85,4 +99,30 @@ describe('Rumor frame codec', () => {
       /255 headers/,
     );
   });
+
+  it('peeks one header without decoding the frame, matching the name exactly', () => {
+    const frame = encodeRumorFrame({
+      type: RumorType.Status,
+      to: ['symphony.ünïcode'],
+      headers: { 'X-TB-FROM-ADDRESS': 'c1', 'TRANSACTION-ID': 's1.7', STATUS: '200' },
+      body: '',
+    });
+    expect(peekRumorHeader(frame, 'TRANSACTION-ID')).toBe('s1.7');
+    expect(peekRumorHeader(frame, 'STATUS')).toBe('200');
+    expect(peekRumorHeader(frame, 'transaction-id')).toBeUndefined();
+    expect(peekRumorHeader(frame, 'TRANSACTION')).toBeUndefined();
+    expect(() => peekRumorHeader(frame, 'STATUS', 10)).toThrow(/exceeds the 10-byte limit/);
+  });
+
+  it.each(failures.filter(([, , reason]) => reason !== 'invalid-utf8'))(
+    'peeking rejects a frame %s as decoding does',
+    (_name, bytes, reason) => {
+      expect(() => peekRumorHeader(bytes, 'TRANSACTION-ID')).toThrow(RumorDecodeError);
+      try {
+        peekRumorHeader(bytes, 'TRANSACTION-ID');
+      } catch (error) {
+        expect((error as RumorDecodeError).reason).toBe(reason);
+      }
+    },
+  );
 });

@@ -16,6 +16,9 @@
  *
  * Browser-safe: only `Uint8Array`, `DataView`, `TextEncoder` and `TextDecoder`.
  */
+import { RumorDecodeError, RumorEncodeError } from './errors.js';
+import { FrameReader } from './reader.js';
+import { utf8Length, writeUtf8 } from './utf8.js';
 
 /** Rumor frame types. */
 export const RumorType = {
@@ -50,33 +53,9 @@ export interface RumorFrame {
   body: string;
 }
 
-/** Why a frame could not be decoded. */
-export type RumorDecodeFailure =
-  | 'too-short'
-  | 'length-mismatch'
-  | 'too-large'
-  | 'unknown-type'
-  | 'truncated'
-  | 'invalid-utf8';
-
-/** A frame that could not be decoded; `reason` says why. */
-export class RumorDecodeError extends Error {
-  override readonly name = 'RumorDecodeError';
-  constructor(
-    readonly reason: RumorDecodeFailure,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A frame that cannot be encoded (too many addresses or headers, a string longer than 65535 bytes). */
-export class RumorEncodeError extends Error {
-  override readonly name = 'RumorEncodeError';
-}
+export { RumorDecodeError, type RumorDecodeFailure, RumorEncodeError } from './errors.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const KNOWN_TYPES = new Set<number>(Object.values(RumorType));
 
 /** The default cap on a decoded frame's size, in bytes. */
@@ -84,52 +63,55 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
 /** Encodes a frame into its binary form. */
 export function encodeRumorFrame(frame: RumorFrame): Uint8Array {
-  const to = frame.to.map((address) => encoder.encode(address));
-  const headers = Object.entries(frame.headers).map(([key, value]) => [
-    encoder.encode(key),
-    encoder.encode(value),
-  ]);
-  const body = encoder.encode(frame.body);
+  const { to } = frame;
+  const headers = Object.entries(frame.headers);
   if (to.length > 255) throw new RumorEncodeError(`a frame holds at most 255 addresses, got ${to.length}`);
   if (headers.length > 255)
     throw new RumorEncodeError(`a frame holds at most 255 headers, got ${headers.length}`);
+  // Short strings are measured and written in place; only the body goes through TextEncoder.
+  const toBytes = to.map((address) => checkedLength(utf8Length(address), 'address'));
+  const headerBytes = headers.map(([key, value]): [number, number] => [
+    checkedLength(utf8Length(key), 'header name'),
+    checkedLength(utf8Length(value), 'header value'),
+  ]);
+  const body = encoder.encode(frame.body);
 
   let size = 4 + 2 + 1 + 1 + 1 + body.length;
-  for (const address of to) size += 2 + checkedLength(address, 'address');
-  for (const [key, value] of headers) {
-    size +=
-      2 +
-      checkedLength(key as Uint8Array, 'header name') +
-      2 +
-      checkedLength(value as Uint8Array, 'header value');
-  }
+  for (const length of toBytes) size += 2 + length;
+  for (const [keyLength, valueLength] of headerBytes) size += 2 + keyLength + 2 + valueLength;
 
   const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, size - 4);
-  view.setUint16(4, 0);
+  const frameLength = size - 4;
+  bytes[0] = frameLength >>> 24;
+  bytes[1] = (frameLength >>> 16) & 0xff;
+  bytes[2] = (frameLength >>> 8) & 0xff;
+  bytes[3] = frameLength & 0xff;
   bytes[6] = frame.type;
   bytes[7] = to.length;
   let offset = 8;
-  const put = (chunk: Uint8Array): void => {
-    view.setUint16(offset, chunk.length);
-    bytes.set(chunk, offset + 2);
-    offset += 2 + chunk.length;
-  };
-  for (const address of to) put(address);
+  for (let i = 0; i < to.length; i++)
+    offset = putString(bytes, offset, to[i] as string, toBytes[i] as number);
   bytes[offset++] = headers.length;
-  for (const [key, value] of headers) {
-    put(key as Uint8Array);
-    put(value as Uint8Array);
+  for (let i = 0; i < headers.length; i++) {
+    const [key, value] = headers[i] as [string, string];
+    const [keyLength, valueLength] = headerBytes[i] as [number, number];
+    offset = putString(bytes, offset, key, keyLength);
+    offset = putString(bytes, offset, value, valueLength);
   }
   bytes.set(body, offset);
   return bytes;
 }
 
-function checkedLength(chunk: Uint8Array, what: string): number {
-  if (chunk.length > 0xffff)
-    throw new RumorEncodeError(`a ${what} is at most 65535 bytes, got ${chunk.length}`);
-  return chunk.length;
+/** Writes a big-endian uint16 length and the string's UTF-8 bytes; returns the offset after them. */
+function putString(bytes: Uint8Array, offset: number, text: string, length: number): number {
+  bytes[offset] = length >>> 8;
+  bytes[offset + 1] = length & 0xff;
+  return writeUtf8(bytes, offset + 2, text, length);
+}
+
+function checkedLength(length: number, what: string): number {
+  if (length > 0xffff) throw new RumorEncodeError(`a ${what} is at most 65535 bytes, got ${length}`);
+  return length;
 }
 
 /**
@@ -137,6 +119,43 @@ function checkedLength(chunk: Uint8Array, what: string): number {
  * a truncated address or header, an unknown type, invalid UTF-8, or a frame above `maxBytes`.
  */
 export function decodeRumorFrame(input: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): RumorFrame {
+  const type = checkEnvelope(input, maxBytes);
+  const reader = new FrameReader(input, 8);
+  const to: string[] = [];
+  for (let i = 0, n = input[7] as number; i < n; i++) to.push(reader.string('address'));
+  const headerCount = reader.byte('header count');
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < headerCount; i++) {
+    const key = reader.string('header name');
+    headers[key] = reader.string('header value');
+  }
+  return { type, to, headers, body: reader.rest('body') };
+}
+
+/**
+ * Reads one header of a frame without decoding the rest: the gateway reads the `TRANSACTION-ID` of each
+ * ACK this way, a thousand per broadcast. `name` must be ASCII. Returns undefined when the frame has no
+ * such header. Checks the envelope and the structure up to the header as {@link decodeRumorFrame} does
+ * (throwing {@link RumorDecodeError}), but not the text of the parts it skips.
+ */
+export function peekRumorHeader(
+  input: Uint8Array,
+  name: string,
+  maxBytes = DEFAULT_MAX_FRAME_BYTES,
+): string | undefined {
+  checkEnvelope(input, maxBytes);
+  const reader = new FrameReader(input, 8);
+  for (let i = 0, n = input[7] as number; i < n; i++) reader.skipString('address');
+  const headerCount = reader.byte('header count');
+  for (let i = 0; i < headerCount; i++) {
+    if (reader.stringEquals(name, 'header name')) return reader.string('header value');
+    reader.skipString('header value');
+  }
+  return undefined;
+}
+
+/** Checks the size, the length field and the type of a frame; returns the type. */
+function checkEnvelope(input: Uint8Array, maxBytes: number): RumorType {
   if (input.length > maxBytes) {
     throw new RumorDecodeError(
       'too-large',
@@ -145,8 +164,13 @@ export function decodeRumorFrame(input: Uint8Array, maxBytes = DEFAULT_MAX_FRAME
   }
   if (input.length < 9)
     throw new RumorDecodeError('too-short', `frame of ${input.length} bytes is too short`);
-  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const declared = view.getUint32(0);
+  // The length field is a big-endian uint32 (>>> 0 keeps it unsigned).
+  const declared =
+    (((input[0] as number) << 24) |
+      ((input[1] as number) << 16) |
+      ((input[2] as number) << 8) |
+      (input[3] as number)) >>>
+    0;
   if (declared !== input.length - 4) {
     throw new RumorDecodeError(
       'length-mismatch',
@@ -155,35 +179,5 @@ export function decodeRumorFrame(input: Uint8Array, maxBytes = DEFAULT_MAX_FRAME
   }
   const type = input[6] as number;
   if (!KNOWN_TYPES.has(type)) throw new RumorDecodeError('unknown-type', `unknown frame type ${type}`);
-
-  let offset = 8;
-  const take = (what: string): string => {
-    if (offset + 2 > input.length)
-      throw new RumorDecodeError('truncated', `frame ends inside the length of a ${what}`);
-    const length = view.getUint16(offset);
-    const start = offset + 2;
-    if (start + length > input.length) throw new RumorDecodeError('truncated', `frame ends inside a ${what}`);
-    offset = start + length;
-    return text(input.subarray(start, start + length), what);
-  };
-
-  const to: string[] = [];
-  for (let i = 0, n = input[7] as number; i < n; i++) to.push(take('address'));
-  if (offset >= input.length) throw new RumorDecodeError('truncated', 'frame ends before its header count');
-  const headerCount = input[offset++] as number;
-  const headers: Record<string, string> = {};
-  for (let i = 0; i < headerCount; i++) {
-    const key = take('header name');
-    headers[key] = take('header value');
-  }
-  const body = text(input.subarray(offset), 'body');
-  return { type: type as RumorType, to, headers, body };
-}
-
-function text(bytes: Uint8Array, what: string): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new RumorDecodeError('invalid-utf8', `the ${what} is not valid UTF-8`);
-  }
+  return type as RumorType;
 }

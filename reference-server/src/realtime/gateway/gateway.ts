@@ -15,6 +15,8 @@ import type { HandlerDeps } from '../handlers/context.js';
 import { handleRequest } from '../handlers/dispatch.js';
 import { parseSignalingUrl } from './paths.js';
 import { type ClientGoneReason, CONNECTION_ID_PATTERN, RumorClient } from './rumor-client.js';
+import { TransactionIdSource } from './transaction-ids.js';
+import { WriteBatch } from './write-batch.js';
 
 /** Limits and timers of the gateway. Every field has a default. */
 export interface GatewayLimits {
@@ -30,6 +32,11 @@ export interface GatewayLimits {
   rateLimitBurst: number;
   /** Server messages kept for re-sending until the client acknowledges them. Default 2000. */
   maxUnacked: number;
+  /**
+   * Bytes of request replies kept per client for requests re-sent after a reconnect, until the client
+   * provably received them. Default 1 MiB (a session state of several thousand connections).
+   */
+  maxCachedReplyBytes: number;
 }
 
 /** The default limits. */
@@ -40,6 +47,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   rateLimitPerSecond: 100,
   rateLimitBurst: 300,
   maxUnacked: 2000,
+  maxCachedReplyBytes: 1024 * 1024,
 };
 
 /** The WebSocket side of the realtime layer. */
@@ -51,6 +59,8 @@ export class SignalingGateway {
   readonly #bySocketId = new Map<string, RumorClient>();
   readonly #clients = new Set<RumorClient>();
   readonly #queues = new WeakMap<RumorClient, Promise<void>>();
+  readonly #transactionIds = new TransactionIdSource();
+  readonly #writeBatch = new WriteBatch();
   #closed = false;
 
   constructor(deps: HandlerDeps, limits: Partial<GatewayLimits> = {}) {
@@ -91,13 +101,14 @@ export class SignalingGateway {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
+    // `socket` is the TCP stream ws takes over; the client corks it to batch its writes.
     this.#wss.handleUpgrade(request, socket, head, (ws) =>
-      this.#accept(ws, target.socketId, target.reconnect),
+      this.#accept(ws, socket, target.socketId, target.reconnect),
     );
     return true;
   }
 
-  #accept(ws: WebSocket, socketId: string | null, reconnect: boolean): void {
+  #accept(ws: WebSocket, transport: Duplex, socketId: string | null, reconnect: boolean): void {
     if (socketId !== null && !CONNECTION_ID_PATTERN.test(socketId)) {
       ws.close(CloseCode.PolicyViolation, 'Invalid socketId');
       return;
@@ -108,7 +119,7 @@ export class SignalingGateway {
         ws.close(CloseCode.PolicyViolation, 'This socketId is in use');
         return;
       }
-      existing.attach(ws, true);
+      existing.attach(ws, true, transport);
       return;
     }
     if (reconnect) {
@@ -120,6 +131,8 @@ export class SignalingGateway {
       ...this.#limits,
       socketId,
       serverAddress: this.#deps.registry.serverAddress,
+      nextTransactionId: this.#transactionIds.next,
+      writeBatch: this.#writeBatch,
       logger: this.#deps.logger,
       now: this.#deps.now,
     });
@@ -127,7 +140,7 @@ export class SignalingGateway {
     if (socketId !== null) this.#bySocketId.set(socketId, client);
     client.on('message', (frame) => this.#enqueue(client, () => handleRequest(client, frame, this.#deps)));
     client.on('gone', (reason) => this.#onGone(client, reason));
-    client.attach(ws, false);
+    client.attach(ws, false, transport);
   }
 
   /** Runs a client's requests one at a time, in arrival order. */

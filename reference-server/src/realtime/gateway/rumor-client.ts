@@ -5,25 +5,26 @@
  * on re-attach; the client drops the ones it already had by transaction ID) and the replies to its
  * requests (so re-sent requests are answered, not re-run).
  */
-import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
 import {
   decodeRumorFrame,
   encodeRumorFrame,
-  RAPTOR_CONTENT_TYPE,
+  peekRumorHeader,
   RumorDecodeError,
   type RumorFrame,
+  type RumorFrameTemplate,
   RumorHeader,
   RumorType,
-  serializeRaptorMessage,
 } from '@parley/protocol';
 import type WebSocket from 'ws';
 import { CloseCode } from '../close-codes.js';
 import type { RealtimeLogger } from '../logger.js';
 import type { LiveSession } from '../session/live-session.js';
 import type { ClientEndpoint, LiveConnection, OutboundMessage } from '../session/types.js';
+import { outboundTemplate } from './outbound-frames.js';
 import { TokenBucket } from './token-bucket.js';
-import { TransactionCache } from './transaction-cache.js';
+import { type SentReply, TransactionCache } from './transaction-cache.js';
+import type { Corkable, WriteBatch } from './write-batch.js';
 
 /** Limits and timers of one client. */
 export interface RumorClientOptions {
@@ -43,6 +44,12 @@ export interface RumorClientOptions {
   rateLimitBurst: number;
   /** How many server messages may wait for their ACK before the oldest are dropped. */
   maxUnacked: number;
+  /** Most bytes of request replies kept for re-sent requests (see {@link TransactionCache}). */
+  maxCachedReplyBytes: number;
+  /** Hands out the transaction IDs of server messages (unique per gateway). */
+  nextTransactionId: () => string;
+  /** Coalesces the frames written to a socket within one event-loop turn. */
+  writeBatch: WriteBatch;
   logger: RealtimeLogger;
   now?: () => number;
 }
@@ -64,6 +71,24 @@ export interface ClientBinding {
   connection: LiveConnection;
 }
 
+/** A server message the client has not acknowledged yet: its shared encoding, and when it was written. */
+interface UnackedMessage {
+  template: RumorFrameTemplate;
+  /** The write sequence number of its latest copy; -1 while no socket was attached to take it. */
+  writeSeq: number;
+}
+
+/** The PONG frame (also the first frame after a reconnect). */
+const PONG = encodeRumorFrame({ type: RumorType.Pong, to: [], headers: {}, body: '' });
+
+/** How long replies are kept for re-sent requests, in ms: longer than the client's reconnect window. */
+const TRANSACTION_TTL_MS = 60_000;
+/**
+ * Replies above this size are dropped from the cache once the client provably has them (a connection
+ * create's session state); smaller ones (most replies: a status and at most a short reason) stay.
+ */
+const RELEASE_DELIVERED_REPLIES_ABOVE = 1024;
+
 /** The Rumor layer of one client. */
 export class RumorClient extends TypedEmitter<RumorClientEvents> implements ClientEndpoint {
   readonly socketId: string | null;
@@ -80,9 +105,15 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
 
   readonly #options: RumorClientOptions;
   readonly #bucket: TokenBucket;
-  readonly #unacked = new Map<string, Uint8Array>();
+  readonly #unacked = new Map<string, UnackedMessage>();
   readonly #log: RealtimeLogger;
   #socket: WebSocket | null = null;
+  /** The attached socket's TCP stream, corked by the write batch. */
+  #transport: Corkable | null = null;
+  /** Frames written to this client's sockets so far; each write gets the next number. */
+  #writeSeq = 0;
+  /** The sequence number of the first frame written to the attached socket. */
+  #socketFirstSeq = 0;
   #graceTimer: NodeJS.Timeout | null = null;
   #idleTimer: NodeJS.Timeout | null = null;
   #saidGoodbye = false;
@@ -95,7 +126,13 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     this.socketId = options.socketId;
     this.#log = options.logger;
     this.#bucket = new TokenBucket(options.rateLimitPerSecond, options.rateLimitBurst, options.now);
-    this.transactions = new TransactionCache(60_000, 1000, options.now);
+    this.transactions = new TransactionCache({
+      ttlMs: TRANSACTION_TTL_MS,
+      maxEntries: 1000,
+      maxReplyBytes: options.maxCachedReplyBytes,
+      releaseDeliveredAbove: RELEASE_DELIVERED_REPLIES_ABOVE,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /** Whether a socket is attached right now. */
@@ -110,15 +147,18 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
 
   /**
    * Attaches a socket: the first one, or a new one after a drop. A socket still attached is replaced
-   * (closed with 4009). Queued messages the client has not acknowledged are re-sent.
+   * (closed with 4009). Queued messages the client has not acknowledged are re-sent. `transport` is the
+   * socket's TCP stream (the upgraded request's socket), corked to batch writes; null writes unbatched.
    */
-  attach(socket: WebSocket, reconnect: boolean): void {
+  attach(socket: WebSocket, reconnect: boolean, transport: Corkable | null = null): void {
     if (this.#gone) {
       socket.close(CloseCode.PolicyViolation, 'The connection has ended');
       return;
     }
     const previous = this.#socket;
     this.#socket = socket;
+    this.#transport = transport;
+    this.#socketFirstSeq = this.#writeSeq + 1;
     if (previous) previous.close(CloseCode.Replaced, 'Replaced by a newer socket');
     this.#clearGrace();
     this.#saidGoodbye = false;
@@ -128,32 +168,24 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     this.#touch();
     if (reconnect) {
       // OpenTok.js declares itself reconnected on the first frame it receives; don't make it wait for a PING.
-      this.#write(encodeRumorFrame({ type: RumorType.Pong, to: [], headers: {}, body: '' }));
-      for (const frame of this.#unacked.values()) this.#write(frame);
+      this.#write(PONG);
+      const address = this.uniqueId ?? '';
+      for (const [transactionId, unacked] of this.#unacked) {
+        unacked.writeSeq = this.#write(unacked.template.encode([address], transactionId, pooledBytes));
+      }
     }
   }
 
-  /** Sends a Raptor message with a fresh transaction ID and keeps it until the client acknowledges it. */
+  /**
+   * Sends a Raptor message with a fresh transaction ID and keeps it until the client acknowledges it. The
+   * message's encoding is shared with every other recipient of the same message object.
+   */
   send(message: OutboundMessage): void {
     if (this.#gone || !this.uniqueId) return;
-    const transactionId = randomUUID();
-    const body: Record<string, unknown> = {
-      method: message.method,
-      uri: message.uri,
-      content: message.content,
-    };
-    if (message.reason !== undefined) body.reason = message.reason;
-    const frame = encodeRumorFrame({
-      type: RumorType.Message,
-      to: [this.uniqueId],
-      headers: {
-        [RumorHeader.ContentType]: RAPTOR_CONTENT_TYPE,
-        [RumorHeader.TransactionId]: transactionId,
-        [RumorHeader.FromAddress]: message.from ?? this.#options.serverAddress,
-      },
-      body: serializeRaptorMessage(body as { method: string; uri: string; content: Record<string, unknown> }),
-    });
-    this.#unacked.set(transactionId, frame);
+    const template = outboundTemplate(message, this.#options.serverAddress);
+    const transactionId = this.#options.nextTransactionId();
+    const unacked: UnackedMessage = { template, writeSeq: -1 };
+    this.#unacked.set(transactionId, unacked);
     if (this.#unacked.size > this.#options.maxUnacked) {
       const oldest = this.#unacked.keys().next().value;
       if (oldest !== undefined) this.#unacked.delete(oldest);
@@ -162,13 +194,14 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
         'client is not acknowledging messages; dropped the oldest',
       );
     }
-    this.#write(frame);
+    unacked.writeSeq = this.#write(template.encode([this.uniqueId], transactionId, pooledBytes));
   }
 
   /**
-   * Answers a request with `STATUS`. Returns the encoded reply so it can be cached for re-sent requests.
+   * Answers a request with `STATUS`. Returns the reply as written, so it can be cached for re-sent
+   * requests (and released once the client provably has it).
    */
-  reply(transactionId: string | undefined, status: number, body?: Record<string, unknown>): Uint8Array {
+  reply(transactionId: string | undefined, status: number, body?: Record<string, unknown>): SentReply {
     const headers: Record<string, string> = {};
     if (transactionId !== undefined) headers[RumorHeader.TransactionId] = transactionId;
     headers[RumorHeader.Status] = String(status);
@@ -179,13 +212,12 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
       headers,
       body: body ? JSON.stringify(body) : '',
     });
-    this.#write(frame);
-    return frame;
+    return { frame, writeSeq: this.#write(frame) };
   }
 
-  /** Re-sends a cached reply. */
-  resend(frame: Uint8Array): void {
-    this.#write(frame);
+  /** Re-sends a cached reply; returns it with its new write sequence number. */
+  resend(reply: SentReply): SentReply {
+    return { frame: reply.frame, writeSeq: this.#write(reply.frame) };
   }
 
   /** Terminates the attached socket without a close handshake (a simulated network failure). */
@@ -203,9 +235,13 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     socket?.close(code, reason);
   }
 
-  #write(frame: Uint8Array): void {
+  /** Writes a frame to the attached socket; returns its write sequence number, or -1 when not written. */
+  #write(frame: Uint8Array): number {
     const socket = this.#socket;
-    if (socket && socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
+    if (!socket || socket.readyState !== socket.OPEN) return -1;
+    if (this.#transport) this.#options.writeBatch.hold(this.#transport);
+    socket.send(frame, { binary: true });
+    return ++this.#writeSeq;
   }
 
   #onData(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
@@ -215,21 +251,29 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
       socket.close(CloseCode.UnsupportedData, 'Frames must be binary Rumor frames');
       return;
     }
+    const bytes = toBytes(data);
     // ACKs answer the server's own messages, so they scale with the session's traffic, not the client's.
-    if (!isAck(data) && !this.#bucket.take()) {
+    const ack = isAck(bytes);
+    if (!ack && !this.#bucket.take()) {
       this.#rejectedInARow++;
       if (this.#rejectedInARow > this.#options.rateLimitBurst) {
         this.#log.warn({ socketId: this.socketId, connectionId: this.uniqueId }, 'closing a flooding client');
         socket.close(CloseCode.PolicyViolation, 'Message rate limit exceeded');
         return;
       }
-      this.#rejectRateLimited(data);
+      this.#rejectRateLimited(bytes);
       return;
     }
     this.#rejectedInARow = 0;
     let frame: RumorFrame;
     try {
-      frame = decodeRumorFrame(toBytes(data), this.#options.maxFrameBytes);
+      if (ack && this.uniqueId !== null) {
+        // The most frequent frame by far (one per server message): only its transaction ID matters.
+        const transactionId = peekRumorHeader(bytes, RumorHeader.TransactionId, this.#options.maxFrameBytes);
+        if (transactionId !== undefined) this.#acknowledged(transactionId);
+        return;
+      }
+      frame = decodeRumorFrame(bytes, this.#options.maxFrameBytes);
     } catch (error) {
       if (!(error instanceof RumorDecodeError)) throw error;
       this.#log.debug({ reason: error.reason, socketId: this.socketId }, 'malformed Rumor frame');
@@ -246,7 +290,7 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     }
     switch (frame.type) {
       case RumorType.Ping:
-        this.#write(encodeRumorFrame({ type: RumorType.Pong, to: [], headers: {}, body: '' }));
+        this.#write(PONG);
         return;
       case RumorType.Pong:
         return;
@@ -276,7 +320,7 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
         return;
       case RumorType.Status: {
         const transactionId = frame.headers[RumorHeader.TransactionId];
-        if (transactionId !== undefined) this.#unacked.delete(transactionId);
+        if (transactionId !== undefined) this.#acknowledged(transactionId);
         return;
       }
       case RumorType.Message:
@@ -285,10 +329,23 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     }
   }
 
+  /**
+   * The client acknowledged a message. If its latest copy went out on this socket, the client has also
+   * received every frame written to this socket before it, replies included: those need not be kept.
+   */
+  #acknowledged(transactionId: string): void {
+    const unacked = this.#unacked.get(transactionId);
+    if (!unacked) return;
+    this.#unacked.delete(transactionId);
+    if (unacked.writeSeq >= this.#socketFirstSeq) {
+      this.transactions.delivered(this.#socketFirstSeq, unacked.writeSeq);
+    }
+  }
+
   /** Answers a rate-limited request with 429 when it can be read cheaply; other frames are dropped. */
-  #rejectRateLimited(data: WebSocket.RawData): void {
+  #rejectRateLimited(bytes: Uint8Array): void {
     try {
-      const frame = decodeRumorFrame(toBytes(data), this.#options.maxFrameBytes);
+      const frame = decodeRumorFrame(bytes, this.#options.maxFrameBytes);
       const transactionId = frame.headers[RumorHeader.TransactionId];
       if (frame.type === RumorType.Message && transactionId !== undefined && this.uniqueId) {
         this.reply(transactionId, 429, { reason: 'Too many messages; slow down' });
@@ -301,6 +358,7 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
   #onClose(socket: WebSocket, code: number): void {
     if (socket !== this.#socket) return;
     this.#socket = null;
+    this.#transport = null;
     this.#clearIdle();
     if (this.#gone) return;
     if (this.#saidGoodbye || code === CloseCode.Normal) {
@@ -321,13 +379,19 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
     this.#clearGrace();
     this.#clearIdle();
     this.#unacked.clear();
+    this.transactions.clear();
     this.emit('gone', reason);
   }
 
   #touch(): void {
-    this.#clearIdle();
     if (this.#options.idleTimeoutMs <= 0) return;
+    // Every frame touches the timer: restarting it is much cheaper than replacing it.
+    if (this.#idleTimer) {
+      this.#idleTimer.refresh();
+      return;
+    }
     this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
       this.#log.debug({ socketId: this.socketId, connectionId: this.uniqueId }, 'idle socket closed');
       const socket = this.#socket;
       if (!socket) return;
@@ -349,12 +413,19 @@ export class RumorClient extends TypedEmitter<RumorClientEvents> implements Clie
   }
 }
 
+/**
+ * Bytes for one copy of a server message: Node's pool serves small sizes from shared 8 KB slabs, so the
+ * thousand copies of a broadcast don't each cost a `malloc` (and the allocator's fragmentation).
+ */
+function pooledBytes(size: number): Uint8Array {
+  return Buffer.allocUnsafe(size);
+}
+
 /** Connection, stream and subscriber IDs: what the protocol schemas allow. */
 export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_.~-]{1,255}$/;
 
-/** Whether raw data is a STATUS frame (the type byte sits at offset 6). */
-function isAck(data: WebSocket.RawData): boolean {
-  const bytes = toBytes(data);
+/** Whether a frame is a STATUS frame (the type byte sits at offset 6). */
+function isAck(bytes: Uint8Array): boolean {
   return bytes.length > 6 && bytes[6] === RumorType.Status;
 }
 

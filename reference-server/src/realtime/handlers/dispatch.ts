@@ -15,6 +15,7 @@ import {
 } from '@parley/protocol';
 import { SignalingError } from '../errors.js';
 import type { RumorClient } from '../gateway/rumor-client.js';
+import type { TransactionEntry } from '../gateway/transaction-cache.js';
 import { updateStreamChannel } from './channel.js';
 import { createConnection, deleteConnection } from './connection.js';
 import type { Handler, HandlerDeps, HandlerResult } from './context.js';
@@ -60,8 +61,7 @@ export async function handleRequest(
   }
   const seen = client.transactions.get(transactionId);
   if (seen) {
-    // A re-sent request: answer it again if it was answered; a pending one will be answered once.
-    if (seen.state === 'done') client.resend(seen.reply);
+    answerRepeat(client, transactionId, seen, deps);
     return;
   }
   client.transactions.begin(transactionId);
@@ -86,6 +86,36 @@ export async function handleRequest(
       result.after();
     } catch (error) {
       deps.logger.error({ err: error, connectionId: client.uniqueId }, 'request follow-up failed');
+    }
+  }
+}
+
+/**
+ * A re-sent request is never run twice. It is answered again if it was answered and the reply is still
+ * kept; a pending one will be answered once; one whose reply is no longer kept gets an error.
+ */
+function answerRepeat(
+  client: RumorClient,
+  transactionId: string,
+  seen: TransactionEntry,
+  deps: HandlerDeps,
+): void {
+  switch (seen.state) {
+    case 'pending':
+      return;
+    case 'done':
+      client.transactions.complete(transactionId, client.resend(seen.reply));
+      return;
+    case 'released': {
+      // Real clients only re-send requests they have no reply for, and a reply is released once delivered
+      // or when a client hoards replies, so this is rare; an error beats silence.
+      deps.logger.debug(
+        { transactionId, connectionId: client.uniqueId, why: seen.why },
+        'repeat of a request whose reply is no longer kept',
+      );
+      const error = new SignalingError('REPLY_DISCARDED');
+      client.reply(transactionId, error.status, { reason: error.reason });
+      return;
     }
   }
 }

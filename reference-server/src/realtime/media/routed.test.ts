@@ -77,6 +77,10 @@ function fakeEngine() {
       subscribers.push(t);
       return t as unknown as SubscriberTransport;
     },
+    // RoutedMedia listens for its worker's crash (routed-worker-crash.test.ts covers it).
+    once() {
+      return router;
+    },
     close() {
       routerClosed = true;
     },

@@ -59,7 +59,7 @@ export class LiveMediaSource extends TypedEmitter<MediaSourceEvents> implements 
   }
 
   connectionCount(): number {
-    return this.#session.connections.filter((c) => c.state === 'connected').length;
+    return this.#session.connectedCount;
   }
 
   streams(): readonly SourceStream[] {

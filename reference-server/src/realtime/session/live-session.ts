@@ -102,6 +102,13 @@ export class LiveSession {
     return [...this.#connections.values()];
   }
 
+  /** How many connections are connected (without copying the list: it runs on every join and leave). */
+  get connectedCount(): number {
+    let count = 0;
+    for (const connection of this.#connections.values()) if (connection.state === 'connected') count++;
+    return count;
+  }
+
   /** Every stream, announced or not, in publish order. */
   get streams(): readonly LiveStream[] {
     return [...this.#streams.values()];
@@ -163,14 +170,17 @@ export class LiveSession {
     return state;
   }
 
-  /** Tells every client (the new one included) that a connection joined. */
+  /**
+   * Tells every client (the new one included) that a connection joined. One message object for all: the
+   * gateway encodes it once.
+   */
   announceConnection(connection: LiveConnection): void {
     const message: OutboundMessage = {
       method: 'created',
       uri: this.uri(['connection', connection.id]),
       content: connectionHash(connection),
     };
-    for (const target of this.connections) {
+    for (const target of this.#connections.values()) {
       if (target.state !== 'connected') continue;
       if (target.connectionEventsSuppressed && target !== connection) continue;
       target.endpoint.send(message);
@@ -200,7 +210,7 @@ export class LiveSession {
       content: {},
       reason,
     };
-    for (const target of this.connections) {
+    for (const target of this.#connections.values()) {
       if (target.state !== 'connected') continue;
       if (target.connectionEventsSuppressed && target !== connection) continue;
       target.endpoint.send(message);
@@ -455,6 +465,7 @@ export class LiveSession {
     this.media.close();
   }
 
+  /** Sends one message object to every connected client (its encoding is shared by all copies). */
   #broadcast(message: OutboundMessage): void {
     for (const target of this.#connections.values()) {
       if (target.state === 'connected') target.endpoint.send(message);

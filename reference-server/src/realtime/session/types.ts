@@ -23,18 +23,24 @@ export type SourceStreamId = 'MANTIS' | 'P2P';
  * A message for one client: a Raptor message plus the address it comes from. `from` is the symphony
  * address for server messages, the sender's connection ID for relayed or client-originated messages, and
  * `''` for server signals (OpenTok.js then reports `from = null`).
+ *
+ * A broadcast hands the same object to every recipient's endpoint, and the gateway encodes it once for
+ * all of them (keyed by the object): a message must not change once it was sent. Build a new one instead.
  */
 export interface OutboundMessage {
-  method: string;
-  uri: string;
-  content: Record<string, unknown>;
-  reason?: string;
-  from?: string;
+  readonly method: string;
+  readonly uri: string;
+  readonly content: Record<string, unknown>;
+  readonly reason?: string;
+  readonly from?: string;
 }
 
 /** How the session reaches a connected client. The gateway implements it; tests may too. */
 export interface ClientEndpoint {
-  /** Queues a message for the client; delivered at least once, deduplicated by the client. */
+  /**
+   * Queues a message for the client; delivered at least once, deduplicated by the client. Pass the same
+   * message object to every recipient of a broadcast: its encoding is shared.
+   */
   send(message: OutboundMessage): void;
   /** Ends the client's transport (after the goodbye messages were queued). */
   close(code: number, reason: string): void;
