@@ -91,7 +91,9 @@ describe('startServer', () => {
     expect(updated).toEqual({ ...file, apiUrl: second.server.url });
   });
 
-  it('runs routed media in SFU worker processes with --sfu-workers, and stops them on close', async () => {
+  it('runs routed media in SFU worker processes with --sfu-workers, and stops them on close', {
+    timeout: 30_000,
+  }, async () => {
     const { server } = await start(['--sfu-workers', '1']);
     expect(server.sfu).toBeInstanceOf(WorkerPoolEngine);
     const pool = server.sfu as WorkerPoolEngine;
