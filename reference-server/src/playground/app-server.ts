@@ -1,13 +1,15 @@
 /**
  * The server side of the playground plays the part of *your* application server: it holds the project's
- * credentials (the browser never does), creates sessions and lists archives through this server's own
- * REST API (in process, with `app.inject`, so validation, rate limits and metrics are the real ones), and
+ * credentials (the browser never does), creates sessions and lists, starts and stops archives through
+ * this server's own REST API (in process, with `app.inject`, so validation, rate limits and metrics are the real ones), and
  * mints client tokens with the server SDK's token code.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { ApiError, type ErrorName } from '../http/errors.js';
-import type { ProjectRecord } from '../store/types.js';
+import { ApiError } from '../http/errors.js';
+import type { ProjectRecord, SessionRecord } from '../store/types.js';
+import type { ArchiveStartParams } from './archive-params.js';
 import type { JoinParams } from './join-params.js';
+import { reissue } from './rest-errors.js';
 import {
   ClientTokenMinter,
   InvalidArgumentError,
@@ -25,6 +27,8 @@ export interface JoinGrant {
   sessionId: string;
   token: string;
   role: JoinParams['role'];
+  /** How the session carries media: only `routed` sessions can be recorded. */
+  mediaMode: SessionRecord['mediaMode'];
   /** Whether this request created the session. */
   created: boolean;
 }
@@ -38,9 +42,16 @@ export type ArchiveListing =
 export interface ArchiveSummary {
   id: string;
   name: string | null;
+  /** The REST status: `started`, `paused`, `stopped` (being processed), `available`, `failed`, … */
   status: string;
+  /** Why it stopped or failed (empty while recording). */
+  reason: string;
   createdAt: number;
+  /** Recorded seconds (0 until it stops). */
   duration: number;
+  /** Bytes (0 until it is available). */
+  size: number;
+  /** The signed, time-limited download link; set only while `available`. */
   url: string | null;
 }
 
@@ -62,9 +73,10 @@ export class PlaygroundAppServer {
   async join(params: JoinParams): Promise<JoinGrant> {
     const project = await this.project();
     let sessionId = params.sessionId;
+    let mediaMode: SessionRecord['mediaMode'] = params.mediaMode;
     const created = sessionId === null;
     if (sessionId === null) sessionId = await this.#createSession(project, params.mediaMode);
-    else await this.#requireSession(project, sessionId);
+    else mediaMode = (await this.#requireSession(project, sessionId, 'body.sessionId')).mediaMode;
 
     const minter = new ClientTokenMinter({
       project: { apiKey: project.apiKey, secret: importHmacSecret(project.apiSecret) },
@@ -83,20 +95,60 @@ export class PlaygroundAppServer {
       }
       throw error;
     }
-    return { projectId: project.apiKey, sessionId, token, role: params.role, created };
+    return { projectId: project.apiKey, sessionId, token, role: params.role, mediaMode, created };
   }
 
   /** The session's archives, or why there are none to show. */
   async archives(sessionId: string): Promise<ArchiveListing> {
     const project = await this.project();
-    await this.#requireSession(project, sessionId);
+    await this.#requireSession(project, sessionId, 'path.sessionId');
     const query = new URLSearchParams({ sessionId, count: '50' });
-    const response = await this.#rest(project, 'GET', `/v2/project/${project.apiKey}/archive?${query}`);
+    const response = await this.#rest(project, 'GET', `${archivesPath(project)}?${query}`);
     if (response.statusCode === 501) {
       return { available: false, reason: 'Recording is not available yet on this server.' };
     }
     const body = this.#expectOk(response, 'listing the archives') as { items?: Record<string, unknown>[] };
     return { available: true, archives: (body.items ?? []).map(summarize) };
+  }
+
+  /**
+   * Starts a composed archive of the session with the default layout. The API's refusals are passed on
+   * as they are: 404 `40421` while nobody is connected, 409 `40921` for a relayed session, 409 `40922`
+   * while it already records.
+   */
+  async startArchive(sessionId: string, params: ArchiveStartParams): Promise<ArchiveSummary> {
+    const project = await this.project();
+    await this.#requireSession(project, sessionId, 'path.sessionId');
+    const request = {
+      sessionId,
+      outputMode: 'composed',
+      ...(params.name === null ? {} : { name: params.name }),
+    };
+    const response = await this.#rest(project, 'POST', archivesPath(project), { json: request });
+    return summarize(this.#expectOk(response, 'starting the archive') as Record<string, unknown>);
+  }
+
+  /**
+   * Stops an archive of the session. An archive of another session (or project) is answered as not found,
+   * naming `path.archiveId`, so the playground never acts beyond the session it was asked about.
+   */
+  async stopArchive(sessionId: string, archiveId: string): Promise<ArchiveSummary> {
+    const project = await this.project();
+    await this.#requireSession(project, sessionId, 'path.sessionId');
+    const path = `${archivesPath(project)}/${encodeURIComponent(archiveId)}`;
+    const found = await this.#rest(project, 'GET', path);
+    const archive =
+      found.statusCode === 404
+        ? null
+        : (this.#expectOk(found, 'looking up the archive') as { sessionId?: unknown });
+    if (archive?.sessionId !== sessionId) {
+      throw new ApiError(
+        'ARCHIVE_NOT_FOUND',
+        `path.archiveId: no archive ${archiveId} of session ${sessionId} in the playground's project`,
+      );
+    }
+    const response = await this.#rest(project, 'POST', `${path}/stop`);
+    return summarize(this.#expectOk(response, 'stopping the archive') as Record<string, unknown>);
   }
 
   /** The project the playground acts for; refuses when it is missing or suspended. */
@@ -126,7 +178,7 @@ export class PlaygroundAppServer {
   async #createSession(project: ProjectRecord, mediaMode: JoinParams['mediaMode']): Promise<string> {
     // `p2p.preference=enabled` is a relayed session, `disabled` a routed one (as in the official SDKs).
     const form = new URLSearchParams({ 'p2p.preference': mediaMode === 'relayed' ? 'enabled' : 'disabled' });
-    const response = await this.#rest(project, 'POST', '/session/create', form.toString());
+    const response = await this.#rest(project, 'POST', '/session/create', { form: form.toString() });
     const body = this.#expectOk(response, 'creating the session') as { session_id?: unknown }[];
     const sessionId = body[0]?.session_id;
     if (typeof sessionId !== 'string')
@@ -134,28 +186,38 @@ export class PlaygroundAppServer {
     return sessionId;
   }
 
-  async #requireSession(project: ProjectRecord, sessionId: string): Promise<void> {
+  /** The session, when it belongs to the project; else 404 naming `field`. */
+  async #requireSession(project: ProjectRecord, sessionId: string, field: string): Promise<SessionRecord> {
     const session = await this.#app.parley.store.sessions.get(sessionId);
     if (!session || session.applicationId !== project.applicationId) {
       throw new ApiError(
         'SESSION_NOT_FOUND',
-        `body.sessionId: no session ${sessionId} in the playground's project ${project.apiKey}`,
+        `${field}: no session ${sessionId} in the playground's project ${project.apiKey}`,
       );
     }
+    return session;
   }
 
+  /** Calls the REST API in process with fresh project credentials (a new single-use JWT each time). */
   #rest(
     project: ProjectRecord,
     method: 'GET' | 'POST',
     url: string,
-    form?: string,
+    body?: { form: string } | { json: unknown },
   ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     new OpenTokJwtAuthenticator(project.apiKey, importHmacSecret(project.apiSecret), 'project').apply(
       headers,
     );
-    if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    return this.#app.inject({ method, url, headers, ...(form === undefined ? {} : { payload: form }) });
+    let payload: string | undefined;
+    if (body && 'form' in body) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = body.form;
+    } else if (body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    }
+    return this.#app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
   }
 
   /** The JSON body of a 2xx answer; any other answer is passed on as the same API error. */
@@ -165,25 +227,9 @@ export class PlaygroundAppServer {
   }
 }
 
-/** Re-raises an error answer of the REST API (e.g. 429 with its `Retry-After`) as the playground's answer. */
-function reissue(response: LightMyRequestResponse, doing: string): ApiError {
-  let message = `${response.statusCode} while ${doing}`;
-  let name: ErrorName = 'INTERNAL';
-  try {
-    const body = response.json() as { code?: number; message?: string };
-    if (typeof body.message === 'string') message = `${body.message} (while ${doing})`;
-    if (response.statusCode === 429) name = 'RATE_LIMITED';
-    else if (response.statusCode === 503) name = 'NOT_READY';
-    else if (response.statusCode === 403 && body.code === 40302) name = 'PROJECT_SUSPENDED';
-  } catch {
-    // Not JSON: keep the generic message.
-  }
-  const retryAfter = response.headers['retry-after'];
-  return new ApiError(
-    name,
-    message,
-    typeof retryAfter === 'string' ? { headers: { 'retry-after': retryAfter } } : {},
-  );
+/** The archives collection of the project in the REST API. */
+function archivesPath(project: ProjectRecord): string {
+  return `/v2/project/${encodeURIComponent(project.apiKey)}/archive`;
 }
 
 function summarize(item: Record<string, unknown>): ArchiveSummary {
@@ -194,8 +240,10 @@ function summarize(item: Record<string, unknown>): ArchiveSummary {
     id: String(item.id ?? ''),
     name: text(item.name),
     status: String(item.status ?? 'unknown'),
+    reason: typeof item.reason === 'string' ? item.reason : '',
     createdAt: number(item.createdAt),
     duration: number(item.duration),
+    size: number(item.size),
     url: text(item.url),
   };
 }

@@ -5,6 +5,13 @@
 export type { ArchiveListing, ArchiveSummary, JoinGrant } from './app-server.js';
 export { PLAYGROUND_TOKEN_TTL_SECONDS, PlaygroundAppServer } from './app-server.js';
 export {
+  type ArchiveStartParams,
+  checkArchiveId,
+  MAX_ARCHIVE_NAME_LENGTH,
+  parseArchiveStartParams,
+} from './archive-params.js';
+export {
+  checkSessionId,
   type JoinParams,
   MAX_DISPLAY_NAME_LENGTH,
   PLAYGROUND_MEDIA_MODES,

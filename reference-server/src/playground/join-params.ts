@@ -32,6 +32,20 @@ export interface JoinParams {
 const invalid = (field: string, rule: string): ApiError =>
   new ApiError('INVALID_FIELD', `body.${field} ${rule}`);
 
+/**
+ * Checks that `value` has the form of a session ID (whether the session exists is checked later, against
+ * the store). `field` names it in the error, e.g. `body.sessionId` or `path.sessionId`.
+ */
+export function checkSessionId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_SESSION_ID_LENGTH || /\s/.test(value)) {
+    throw new ApiError(
+      'INVALID_FIELD',
+      `${field} must be a session ID (at most ${MAX_SESSION_ID_LENGTH} characters, no spaces)`,
+    );
+  }
+  return value;
+}
+
 /** Validates the request body. Throws `INVALID_FIELD` naming the first bad field. */
 export function parseJoinParams(body: unknown): JoinParams {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -55,16 +69,10 @@ export function parseJoinParams(body: unknown): JoinParams {
   if (typeof role !== 'string' || !(PLAYGROUND_ROLES as readonly string[]).includes(role)) {
     throw invalid('role', `must be one of ${PLAYGROUND_ROLES.join(', ')}`);
   }
-  let session: string | null = null;
-  if (sessionId !== undefined && sessionId !== null && sessionId !== '') {
-    if (typeof sessionId !== 'string' || sessionId.length > MAX_SESSION_ID_LENGTH || /\s/.test(sessionId)) {
-      throw invalid(
-        'sessionId',
-        `must be a session ID (at most ${MAX_SESSION_ID_LENGTH} characters, no spaces)`,
-      );
-    }
-    session = sessionId;
-  }
+  const session =
+    sessionId === undefined || sessionId === null || sessionId === ''
+      ? null
+      : checkSessionId(sessionId, 'body.sessionId');
   if (mediaMode !== undefined && !(PLAYGROUND_MEDIA_MODES as readonly unknown[]).includes(mediaMode)) {
     throw invalid('mediaMode', `must be one of ${PLAYGROUND_MEDIA_MODES.join(', ')}`);
   }

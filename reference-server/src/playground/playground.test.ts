@@ -26,7 +26,12 @@ describe('playground routes', () => {
     expect(res.statusCode).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
     const grant = json<JoinGrant>(res);
-    expect(grant).toMatchObject({ projectId: h.project.apiKey, role: 'moderator', created: true });
+    expect(grant).toMatchObject({
+      projectId: h.project.apiKey,
+      role: 'moderator',
+      mediaMode: 'routed',
+      created: true,
+    });
     expect(await h.store.sessions.get(grant.sessionId)).toMatchObject({
       applicationId: h.project.applicationId,
       mediaMode: 'routed',
@@ -39,10 +44,21 @@ describe('playground routes', () => {
   it('joins an existing session with a relayed default and answers 200', async () => {
     const first = json<JoinGrant>(await post(h, { name: 'A', role: 'publisher' }));
     expect((await h.store.sessions.get(first.sessionId))?.mediaMode).toBe('relayed');
-    const res = await post(h, { name: 'B', role: 'subscriber', sessionId: first.sessionId });
+    const res = await post(h, {
+      name: 'B',
+      role: 'subscriber',
+      sessionId: first.sessionId,
+      mediaMode: 'routed',
+    });
     expect(res.statusCode).toBe(200);
     const second = json<JoinGrant>(res);
-    expect(second).toMatchObject({ sessionId: first.sessionId, created: false, role: 'subscriber' });
+    // The media mode is the session's, whatever a joiner asks for.
+    expect(second).toMatchObject({
+      sessionId: first.sessionId,
+      created: false,
+      role: 'subscriber',
+      mediaMode: 'relayed',
+    });
     expect((await verifyClientToken(second.token, (id) => h.store.projects.get(id))).role).toBe('subscriber');
   });
 

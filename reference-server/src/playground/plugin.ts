@@ -1,15 +1,19 @@
 /**
- * The playground routes (development only): the page and its assets under `/playground`, and two JSON
+ * The playground routes (development only): the page and its assets under `/playground`, and the JSON
  * endpoints the page calls — `POST /playground/api/join` (creates or checks a session and mints a client
- * token for the chosen role) and `GET /playground/api/sessions/:sessionId/archives`. They are not part of
- * the Video API and carry no credentials: anyone who can reach the server can get a moderator token for
- * the playground's project, which is why `parley start --playground off` turns them off.
+ * token for the chosen role), `GET /playground/api/sessions/:sessionId/archives` (the session's archives),
+ * `POST …/archives` (starts a composed archive) and `POST …/archives/:archiveId/stop`. They are not part
+ * of the Video API and carry no credentials: anyone who can reach the server can get a moderator token for
+ * the playground's project, which is why `parley start --playground off` turns them off. For the same
+ * reason the recording endpoints do not ask for a moderator's token: the page offers recording to
+ * moderators only, but a check here would guard nothing that `join` does not hand out.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import { TokenBucketLimiter } from '../http/rate-limit.js';
 import { PlaygroundAppServer } from './app-server.js';
-import { parseJoinParams } from './join-params.js';
+import { checkArchiveId, parseArchiveStartParams } from './archive-params.js';
+import { checkSessionId, parseJoinParams } from './join-params.js';
 import { buildPageAssets, type PageAssets } from './page-bundle.js';
 
 /** Options of {@link registerPlayground}. */
@@ -127,8 +131,27 @@ export async function registerPlayground(
         `${PLAYGROUND_PATH}/api/sessions/:sessionId/archives`,
         { preHandler: rateLimited },
         async (request, reply) => {
-          const listing = await backend.archives(request.params.sessionId);
+          const listing = await backend.archives(checkSessionId(request.params.sessionId, 'path.sessionId'));
           return reply.header('cache-control', 'no-store').send(listing);
+        },
+      );
+      scope.post<{ Params: { sessionId: string } }>(
+        `${PLAYGROUND_PATH}/api/sessions/:sessionId/archives`,
+        { preHandler: rateLimited },
+        async (request, reply) => {
+          const sessionId = checkSessionId(request.params.sessionId, 'path.sessionId');
+          const archive = await backend.startArchive(sessionId, parseArchiveStartParams(request.body));
+          return reply.header('cache-control', 'no-store').code(201).send(archive);
+        },
+      );
+      scope.post<{ Params: { sessionId: string; archiveId: string } }>(
+        `${PLAYGROUND_PATH}/api/sessions/:sessionId/archives/:archiveId/stop`,
+        { preHandler: rateLimited },
+        async (request, reply) => {
+          const sessionId = checkSessionId(request.params.sessionId, 'path.sessionId');
+          const archiveId = checkArchiveId(request.params.archiveId);
+          const archive = await backend.stopArchive(sessionId, archiveId);
+          return reply.header('cache-control', 'no-store').send(archive);
         },
       );
     },

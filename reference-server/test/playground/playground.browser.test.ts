@@ -66,6 +66,9 @@ describe('playground', () => {
       .toContain('publishing');
     const sessionId = new URL(alice.url()).searchParams.get('session');
     expect(sessionId).toBeTruthy();
+    // A relayed session cannot be recorded: the moderator gets the reason instead of the button.
+    expect(await alice.getByRole('button', { name: 'Start recording' }).count()).toBe(0);
+    expect(await alice.locator('#recording-note').textContent()).toContain('cannot be recorded');
 
     // Bob follows the invite link and joins with the keyboard only.
     const bob = await openPlayground(`?session=${encodeURIComponent(sessionId ?? '')}`);

@@ -1,4 +1,7 @@
-/** The playground's own endpoints on the server (same origin): join (session + token) and archives. */
+/**
+ * The playground's own endpoints on the server (same origin): join (session + token), and the session's
+ * archives (list, start, stop).
+ */
 
 /** What `POST /playground/api/join` grants. */
 export interface JoinGrant {
@@ -6,22 +9,28 @@ export interface JoinGrant {
   sessionId: string;
   token: string;
   role: 'publisher' | 'moderator' | 'subscriber';
+  /** Only `routed` sessions can be recorded. */
+  mediaMode: 'routed' | 'relayed';
   created: boolean;
+}
+
+/** One archive, as the REST API reports it. */
+export interface ArchiveSummary {
+  id: string;
+  name: string | null;
+  /** `started`, `paused`, `stopped` (being processed), `available`, `failed`, `uploaded`, … */
+  status: string;
+  reason: string;
+  createdAt: number;
+  duration: number;
+  size: number;
+  /** The signed download link, while `available`. */
+  url: string | null;
 }
 
 /** The session's archives, or why recording is unavailable. */
 export type ArchiveListing =
-  | {
-      available: true;
-      archives: {
-        id: string;
-        name: string | null;
-        status: string;
-        createdAt: number;
-        duration: number;
-        url: string | null;
-      }[];
-    }
+  | { available: true; archives: ArchiveSummary[] }
   | { available: false; reason: string };
 
 /** An error answer of the playground endpoints (`{ code, message }`, as the REST API answers). */
@@ -76,7 +85,26 @@ export function join(params: {
   });
 }
 
+const archivesPath = (sessionId: string): string =>
+  `/playground/api/sessions/${encodeURIComponent(sessionId)}/archives`;
+
 /** Lists the session's archives. */
 export function listArchives(sessionId: string): Promise<ArchiveListing> {
-  return request<ArchiveListing>(`/playground/api/sessions/${encodeURIComponent(sessionId)}/archives`);
+  return request<ArchiveListing>(archivesPath(sessionId));
+}
+
+/** Starts recording the session (a composed archive with the default layout). */
+export function startArchive(sessionId: string): Promise<ArchiveSummary> {
+  return request<ArchiveSummary>(archivesPath(sessionId), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+}
+
+/** Stops an archive of the session. */
+export function stopArchive(sessionId: string, archiveId: string): Promise<ArchiveSummary> {
+  return request<ArchiveSummary>(`${archivesPath(sessionId)}/${encodeURIComponent(archiveId)}/stop`, {
+    method: 'POST',
+  });
 }

@@ -17,6 +17,7 @@ import type { Chat } from './chat.js';
 import { byId } from './dom.js';
 import { displayName } from './names.js';
 import { type ParticipantInfo, ParticipantList } from './participants.js';
+import type { RecordingControl } from './recording.js';
 import { VideoGrid } from './video-grid.js';
 
 /** How the page hears from the call. */
@@ -35,6 +36,7 @@ export class Call {
   readonly #hooks: CallHooks;
   readonly #chat: Chat;
   readonly #archives: ArchiveList;
+  readonly #recording: RecordingControl;
   readonly #grid = new VideoGrid();
   readonly #participants: ParticipantList;
   readonly #subscribers = new Map<string, Subscriber>();
@@ -50,11 +52,14 @@ export class Call {
   #camera: Publisher | null = null;
   #screen: Publisher | null = null;
   #ending = false;
+  /** Whether `connect` has finished (events before it describe the call as it was found). */
+  #connected = false;
 
-  constructor(hooks: CallHooks, chat: Chat, archives: ArchiveList) {
+  constructor(hooks: CallHooks, chat: Chat, archives: ArchiveList, recording: RecordingControl) {
     this.#hooks = hooks;
     this.#chat = chat;
     this.#archives = archives;
+    this.#recording = recording;
     this.#participants = new ParticipantList({
       muteStream: (stream) =>
         this.#moderate(`Muted ${this.#label(stream)}`, (s) => s.forceMuteStream(stream)),
@@ -77,11 +82,15 @@ export class Call {
   async start(grant: JoinGrant, name: string): Promise<void> {
     this.#name = name;
     this.#ending = false;
+    this.#connected = false;
     const session = initSession(grant.projectId, grant.sessionId, { url: location.origin });
     this.#session = session;
     this.#listen(session);
     this.#chat.attach(session);
+    // Before connecting: the join announces an archive that is already recording.
+    this.#recording.attach(grant);
     await session.connect(grant.token);
+    this.#connected = true;
     this.#archives.show(grant.sessionId);
     this.#render();
     if (session.capabilities.publish) await this.#publishCamera();
@@ -120,13 +129,15 @@ export class Call {
     });
     session.on('sessionReconnecting', () => this.#hooks.status('Connection lost; reconnecting…'));
     session.on('sessionReconnected', () => this.#hooks.status('Reconnected.'));
-    session.on('archiveStarted', () => {
-      this.#hooks.status('Recording started.');
+    session.on('archiveStarted', ({ id, name }) => {
+      this.#recording.started(id, name);
+      this.#hooks.status(this.#connected ? 'Recording started.' : 'This call is being recorded.');
       void this.#archives.refresh();
     });
-    session.on('archiveStopped', () => {
-      this.#hooks.status('Recording stopped.');
-      void this.#archives.refresh();
+    session.on('archiveStopped', ({ id }) => {
+      this.#recording.stopped(id);
+      this.#hooks.status('Recording stopped; the file is being processed.');
+      this.#archives.watch(id);
     });
     session.on('sessionDisconnected', ({ reason }) => this.#end(reason));
   }
@@ -320,6 +331,7 @@ export class Call {
     this.#camera = null;
     this.#screen = null;
     this.#chat.detach();
+    this.#recording.detach();
     this.#session = null;
     const messages: Record<string, string> = {
       clientDisconnected: 'You left the call.',

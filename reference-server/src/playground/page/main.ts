@@ -8,6 +8,7 @@ import { Call } from './call.js';
 import { Chat } from './chat.js';
 import { byId } from './dom.js';
 import { describeError } from './messages.js';
+import { RecordingControl } from './recording.js';
 
 const joinSection = byId('join', HTMLElement);
 const callSection = byId('call', HTMLElement);
@@ -36,8 +37,13 @@ function clearError(): void {
   errorLine.textContent = '';
 }
 
-const archives = new ArchiveList();
+const archives = new ArchiveList((archive) => {
+  if (archive.status === 'available') showStatus('The recording is ready: download it under Recordings.');
+  else if (archive.status === 'failed')
+    showStatus(`The recording failed: ${archive.reason || 'no reason given'}.`);
+});
 const chat = new Chat(showError);
+const recording = new RecordingControl({ status: showStatus, error: showError });
 const call = new Call(
   {
     status: showStatus,
@@ -53,6 +59,7 @@ const call = new Call(
   },
   chat,
   archives,
+  recording,
 );
 
 const sessionFromUrl = new URL(location.href).searchParams.get('session');

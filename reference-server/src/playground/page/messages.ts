@@ -21,6 +21,16 @@ const CLIENT_ERRORS: Record<number, string> = {
   2001: 'The server answered something unexpected.',
 };
 
+/** What the REST API's refusals to record mean in the playground (the API's codes, passed through). */
+const RECORDING_ERRORS: Record<number, string> = {
+  40421: 'Recording starts only while someone is connected to the session.',
+  40921:
+    "This session is relayed (peer to peer), so it cannot be recorded: recordings are made from the media that passes through the server's SFU. Start a new session with routed media to record.",
+  40922: 'The session is already being recorded.',
+  40901: 'That recording has already stopped.',
+  40924: 'End-to-end encrypted sessions cannot be recorded.',
+};
+
 /** One line for the error banner: what happened, then the code, name and details. */
 export function describeError(error: unknown): string {
   if (error instanceof ParleyClientError) {
@@ -31,7 +41,11 @@ export function describeError(error: unknown): string {
     return `${summary} (${error.code} ${error.name}: ${error.message})`;
   }
   if (error instanceof PlaygroundApiError) {
-    return error.code === null ? error.message : `${error.message} (${error.code})`;
+    if (error.code === null) return error.message;
+    const explanation = RECORDING_ERRORS[error.code];
+    return explanation
+      ? `${explanation} (${error.code}: ${error.message})`
+      : `${error.message} (${error.code})`;
   }
   return error instanceof Error ? error.message : String(error);
 }
