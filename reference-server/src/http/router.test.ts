@@ -29,15 +29,15 @@ describe('the spec router', () => {
   });
 
   it('answers operations without a handler with 501 naming the operation, after authentication', async () => {
-    const unauthenticated = await h.app.inject({ method: 'GET', url: `${base}/archive` });
+    const unauthenticated = await h.app.inject({ method: 'GET', url: `${base}/render` });
     expect(unauthenticated.statusCode).toBe(401);
     const res = await h.app.inject({
       method: 'GET',
-      url: `${base}/archive`,
+      url: `${base}/render`,
       headers: await projectAuth(h.project),
     });
     expect(res.statusCode).toBe(501);
-    expect(json(res)).toEqual({ code: 50101, message: 'listArchives is not implemented by this server yet' });
+    expect(json(res)).toEqual({ code: 50101, message: 'listRenders is not implemented by this server yet' });
   });
 
   it('answers bodies over the limit with 413', async () => {

@@ -9,6 +9,7 @@ import {
   type APIError,
   type Archive,
   BadRequestError,
+  ConflictError,
   decodeSessionId,
   NotFoundError,
   type OperationId,
@@ -216,11 +217,11 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     method: 'archives.start',
     operationId: 'startArchive',
+    // The fixture's session is relayed (its stream needs no media), and relayed sessions cannot be
+    // recorded: the documented 409. Recording a routed session with real media is tested by the
+    // reference server's own archive tests, through this SDK and @vonage/video.
     call: (f) => f.video.archives.start(f.sessionId, { name: 'e2e' }),
-    outcome: {
-      result: (value, f) =>
-        expect(value).toMatchObject({ sessionId: f.sessionId, name: 'e2e', status: 'started' }),
-    },
+    outcome: { error: ConflictError },
   },
   {
     method: 'archives.list',
@@ -268,11 +269,11 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'archives.download',
     operationId: 'downloadArchive',
     call(f) {
-      // A link the server did not sign: refused (or, without signing, unknown) — never streamed.
+      // A link the server did not sign (no `expires`/`signature`): refused, never streamed.
       const url = `${f.server.url}/v2/project/${f.video.projectId}/archive/${f.missingId}/download`;
       return f.video.archives.download({ id: f.missingId, status: 'available', url } as Archive);
     },
-    outcome: notFound,
+    outcome: { error: BadRequestError },
   },
   {
     method: 'archives.setStorage',
@@ -300,10 +301,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     method: 'broadcasts.start',
     operationId: 'startBroadcast',
+    // Relayed sessions cannot be broadcast either (409); see archives.start.
     call: (f) => f.video.broadcasts.start(f.sessionId, { outputs: { hls: {} } }),
-    outcome: {
-      result: (value, f) => expect(value).toMatchObject({ sessionId: f.sessionId, status: 'started' }),
-    },
+    outcome: { error: ConflictError },
   },
   {
     method: 'broadcasts.list',
