@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { localUrl } from './config.js';
 import { RestJwtVerifier } from './http/auth/rest-jwt.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import type { AppServices, ResourceModule } from './http/context.js';
@@ -244,6 +245,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 function listeningOrigin(app: FastifyInstance): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') return 'http://127.0.0.1';
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-  return `http://${address.family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return localUrl(address.address, address.port);
 }

@@ -6,42 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TypedEmitter } from '@parley/events';
 import { BroadcastManager, type BroadcastManagerOptions } from '../../recording/broadcasts/index.js';
-import type {
-  MediaSource,
-  MediaSourceProvider,
-  MediaSourceProviderEvents,
-} from '../../recording/media-source.js';
-import { FakeMediaSource } from '../../recording/testing/fake-media-source.js';
+import { FakeMediaSources } from '../../recording/testing/fake-media-sources.js';
 import type { ProjectRecord, SessionRecord } from '../../store/types.js';
 import { createHarness, type Harness, projectAuth } from '../../testing/harness.js';
 import { encodeSessionId } from '../../tokens/session-id.js';
 import { broadcastsResource } from './broadcasts.js';
-
-/** Live sessions the test controls. */
-export class FakeMediaSources extends TypedEmitter<MediaSourceProviderEvents> implements MediaSourceProvider {
-  readonly sources = new Map<string, FakeMediaSource>();
-
-  get(sessionId: string): MediaSource | null {
-    return this.sources.get(sessionId) ?? null;
-  }
-
-  /** Opens (or replaces) the live session's media and announces it. */
-  open(sessionId: string): FakeMediaSource {
-    const source = new FakeMediaSource(sessionId);
-    this.sources.set(sessionId, source);
-    this.emit('sourceOpened', source);
-    return source;
-  }
-
-  /** Ends the live session's media. */
-  close(sessionId: string): void {
-    const source = this.sources.get(sessionId);
-    this.sources.delete(sessionId);
-    source?.end();
-  }
-}
 
 /** A webhook the manager sent. */
 export interface SentWebhook {

@@ -6,40 +6,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TypedEmitter } from '@parley/events';
 import type { ProjectCredentials } from '../../projects/credentials.js';
 import { createProject } from '../../projects/projects.js';
 import { createMemoryStore } from '../../store/memory-store.js';
 import type { ProjectRecord, SessionRecord, Store } from '../../store/types.js';
 import { encodeSessionId } from '../../tokens/session-id.js';
-import type {
-  ActiveArchive,
-  ArchiveNotifier,
-  MediaSource,
-  MediaSourceProvider,
-  MediaSourceProviderEvents,
-} from '../media-source.js';
+import type { ActiveArchive, ArchiveNotifier } from '../media-source.js';
 import { ArchiveFiles } from '../storage/index.js';
-import { FakeMediaSource } from '../testing/fake-media-source.js';
+import { FakeMediaSources } from '../testing/fake-media-sources.js';
 import { RtpTestSource, type RtpTestSourceOptions } from '../testing/rtp-test-source.js';
 import { ArchiveManager, type ArchiveManagerOptions } from './archive-manager.js';
-
-/** A provider of fake live sessions; `open()` announces one as the realtime layer would. */
-export class FakeProvider extends TypedEmitter<MediaSourceProviderEvents> implements MediaSourceProvider {
-  readonly sources = new Map<string, FakeMediaSource>();
-
-  get(sessionId: string): MediaSource | null {
-    return this.sources.get(sessionId) ?? null;
-  }
-
-  /** Creates the live session (one client connected) and emits `sourceOpened`. */
-  open(sessionId: string): FakeMediaSource {
-    const source = new FakeMediaSource(sessionId);
-    this.sources.set(sessionId, source);
-    this.emit('sourceOpened', source);
-    return source;
-  }
-}
 
 /** Remembers every `archivesChanged` call. */
 export class RecordingNotifier implements ArchiveNotifier {
@@ -70,7 +46,7 @@ export interface ArchiveKit {
   project: ProjectRecord;
   /** The project's credentials (application ID and private key), for the SDKs. */
   credentials: ProjectCredentials;
-  provider: FakeProvider;
+  provider: FakeMediaSources;
   notifier: RecordingNotifier;
   events: RecordingEvents;
   files: ArchiveFiles;
@@ -89,7 +65,7 @@ export async function createArchiveKit(options: Partial<ArchiveManagerOptions> =
   const root = await mkdtemp(join(tmpdir(), 'parley-archives-'));
   const store = createMemoryStore();
   const { project, credentials } = await createProject(store, { name: 'Archive tests' });
-  const provider = new FakeProvider();
+  const provider = new FakeMediaSources();
   const notifier = new RecordingNotifier();
   const events = new RecordingEvents();
   const files = new ArchiveFiles({
