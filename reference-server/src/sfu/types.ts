@@ -90,8 +90,9 @@ export interface SfuEngineOptions {
    */
   iceServers?: IceServer[];
   /**
-   * The bitrate, in bits per second, the engine tells publishers they may send (REMB). Default 2 000 000.
-   * A constant for now; an adaptive estimate (from receiver reports and loss) can replace it per producer.
+   * The most, in bits per second, the engine tells a publisher it may send (REMB). Default 2 000 000.
+   * Per video track the engine announces less when its subscribers need it (their REMB, receiver-report
+   * loss and NACKs), never under 100 kbps (or this value, if lower); with no subscriber, this value.
    */
   publisherMaxBitrate?: number;
 }
@@ -149,6 +150,8 @@ export interface ConsumerStats {
   packetsDropped: number;
   /** Keyframe requests (PLI) received from the subscriber. */
   keyFrameRequests: number;
+  /** Packets resent (as RTX when negotiated) in answer to the subscriber's NACKs. */
+  packetsRetransmitted: number;
 }
 
 /** Events of a {@link Producer}. */

@@ -13,86 +13,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeriftEngine } from './engine.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
-
-/** Chromium's decoder statistics for the subscribed stream. */
-interface ReceiveStats {
-  framesDecoded: number;
-  frameWidth: number;
-  videoCodec: string;
-  audioPackets: number;
-}
-
-/**
- * The in-page half, as plain JavaScript (the server's TypeScript has no DOM types). Each function leaves
- * its peer connection on `window.pc` and returns an SDP with the candidates inline.
- */
-const PAGE_SCRIPT = `
-  const gathered = (pc) => new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-    setTimeout(resolve, 2000);
-  });
-  window.publish = async (codec) => {
-    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
-    const pc = (window.pc = new RTCPeerConnection());
-    for (const track of media.getTracks()) {
-      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
-      if (track.kind === 'video') {
-        const codecs = RTCRtpSender.getCapabilities('video').codecs;
-        transceiver.setCodecPreferences(codecs.filter((c) => c.mimeType === 'video/' + codec));
-      }
-    }
-    await pc.setLocalDescription(await pc.createOffer());
-    await gathered(pc);
-    return pc.localDescription.sdp;
-  };
-  window.subscribe = async (offer) => {
-    const pc = (window.pc = new RTCPeerConnection());
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
-    return pc.localDescription.sdp;
-  };
-  window.setAnswer = (sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp });
-  window.receiveStats = async () => {
-    const stats = { framesDecoded: 0, frameWidth: 0, videoCodec: '', audioPackets: 0 };
-    const report = await window.pc.getStats();
-    report.forEach((entry) => {
-      if (entry.type !== 'inbound-rtp') return;
-      if (entry.kind === 'video') {
-        stats.framesDecoded = entry.framesDecoded ?? 0;
-        stats.frameWidth = entry.frameWidth ?? 0;
-        stats.videoCodec = report.get(entry.codecId)?.mimeType ?? '';
-      } else {
-        stats.audioPackets = entry.packetsReceived ?? 0;
-      }
-    });
-    return stats;
-  };
-`;
-
-/** What {@link PAGE_SCRIPT} defines on `window`. */
-interface PageApi {
-  publish(codec: string): Promise<string>;
-  subscribe(offer: string): Promise<string>;
-  setAnswer(sdp: string): Promise<void>;
-  receiveStats(): Promise<ReceiveStats>;
-}
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  PAGE_SCRIPT,
+  type PageApi,
+  type ReceiveStats,
+} from './testing/chromium-pages.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium', () => {
   let server: Server;

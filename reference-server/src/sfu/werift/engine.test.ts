@@ -65,7 +65,7 @@ afterEach(async () => {
 
 /** Publishes through the engine and subscribes a second client; everything is closed after the test. */
 async function connectCall(
-  options: { preferences?: { audio?: boolean; video?: boolean } } = {},
+  options: { preferences?: { audio?: boolean; video?: boolean }; rtx?: boolean } = {},
 ): Promise<Call> {
   const engine = new WeriftEngine({ publisherMaxBitrate: 1_500_000 });
   cleanups.push(() => engine.close());
@@ -84,7 +84,7 @@ async function connectCall(
   await until(() => publisher.connectionState === 'connected', 'the publisher to connect');
   publisherClient.start();
 
-  const subscriberClient = new TestSubscriber();
+  const subscriberClient = new TestSubscriber({ rtx: options.rtx ?? false });
   cleanups.push(() => subscriberClient.close());
   const audioFirst = [...publisher.producers].sort((a) => (a.kind === 'audio' ? -1 : 1));
   const subscriber = await router.createSubscriberTransport({
@@ -159,6 +159,35 @@ describe('werift engine, werift clients on 127.0.0.1', { timeout: 15_000 }, () =
     await subscriberClient.requestKeyFrame();
     await until(() => publisherClient.pliCount > before, 'the subscriber’s PLI at the publisher');
     expect(producerOf(publisher, 'video').stats.keyFrameRequests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers a subscriber’s NACK with an RTX retransmission of the packet, and ignores unknown ones', async () => {
+    const { subscriber, subscriberClient } = await connectCall({ rtx: true });
+    const { video } = subscriberClient.received;
+    await until(() => video.packets >= 30, 'video at the subscriber');
+    const consumer = consumerOf(subscriber, 'video');
+    const lost = video.sequenceNumbers.at(-5) as number;
+    const neverSent = ((video.sequenceNumbers.at(-1) as number) + 5000) & 0xffff;
+    await subscriberClient.sendNack([lost, neverSent]);
+    // werift's receiver unwraps the RTX packet: the same sequence number arrives a second time.
+    await until(() => video.sequenceNumbers.filter((seq) => seq === lost).length === 2, 'the retransmission');
+    expect(consumer.stats.packetsRetransmitted).toBe(1);
+    const negotiated = subscriberClient.pc.getTransceivers().find((t) => t.kind === 'video')?.codecs ?? [];
+    expect(negotiated.map((c) => c.mimeType.toLowerCase())).toContain('video/rtx');
+    expect(video.payloadTypes).toEqual(new Set([subscriberClient.negotiatedPayloadType('video')]));
+  });
+
+  it('lowers the publisher’s REMB when a subscriber announces a low REMB', async () => {
+    const { publisherClient, subscriberClient } = await connectCall();
+    await until(() => subscriberClient.received.video.packets > 0, 'video at the subscriber');
+    await until(() => publisherClient.rembBitrate !== undefined, 'a REMB at the publisher');
+    expect(Number(publisherClient.rembBitrate)).toBeGreaterThan(1_490_000);
+    // Chrome repeats its REMB about once a second; every 300 ms here to keep the test short.
+    const timer = setInterval(() => void subscriberClient.sendRemb(300_000).catch(() => undefined), 300);
+    cleanups.push(() => clearInterval(timer));
+    await until(() => Number(publisherClient.rembBitrate) < 1_000_000, 'a lower REMB at the publisher', 6000);
+    await until(() => Number(publisherClient.rembBitrate) < 400_000, 'the REMB near the subscriber’s', 8000);
+    expect(Number(publisherClient.rembBitrate)).toBeGreaterThanOrEqual(299_000);
   });
 
   it('stops forwarding while a consumer is paused and resumes with continuous sequence numbers', async () => {

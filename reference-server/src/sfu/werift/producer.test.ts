@@ -1,11 +1,15 @@
 /**
  * Producer taps on the werift engine: a werift client publishes the VP8/Opus fixtures through a real
- * engine on 127.0.0.1, and taps receive its RTP as whole packets, one shared buffer per packet.
+ * engine on 127.0.0.1, and taps receive its RTP as whole packets, one shared buffer per packet. Then the
+ * producer's loss handling on its own (duplicate suppression, NACK generator, REMB estimator).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaStreamTrack, RTCRtpReceiver, RtpHeader, RtpPacket } from 'werift';
 import type { Producer, PublisherTransport } from '../types.js';
 import { WeriftEngine } from './engine.js';
+import { NackGenerator } from './nack-generator.js';
+import { WeriftProducer } from './producer.js';
 import { PUBLISHER_PAYLOAD_TYPES, TestPublisher } from './testing/werift-clients.js';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
@@ -132,5 +136,50 @@ describe('Producer.tap (werift)', () => {
       await other.close();
       engine2.close();
     }
+  });
+});
+
+describe('WeriftProducer loss handling (unit)', () => {
+  function videoProducer() {
+    const track = new MediaStreamTrack({ kind: 'video' });
+    const receiver = new RTCRtpReceiver({} as never, 'video', 1234);
+    const producer = new WeriftProducer(
+      'stream',
+      'video',
+      { mimeType: 'video/VP8', payloadType: 96, clockRate: 90_000 },
+      { track, receiver },
+      2_000_000,
+    );
+    const forwarded: number[] = [];
+    producer.addSink({ deliver: (packet) => forwarded.push(packet.header.sequenceNumber) });
+    const receive = (sequenceNumber: number): void => {
+      const bytes = new RtpPacket(
+        new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: sequenceNumber * 3000, ssrc: 99 }),
+        Buffer.from([0x10, 0, 0, 0]),
+      ).serialize();
+      track.onReceiveRtp.execute(RtpPacket.deSerialize(bytes));
+    };
+    return { producer, receiver, forwarded, receive };
+  }
+
+  it('forwards a packet once: a late original or a probing retransmission of it is dropped', () => {
+    const { producer, forwarded, receive } = videoProducer();
+    receive(10);
+    receive(12);
+    receive(11); // late, first time: forwarded
+    receive(10); // already forwarded
+    receive(12);
+    expect(forwarded).toEqual([10, 12, 11]);
+    expect(producer.stats.packetsIn).toBe(5);
+    expect(producer.history?.get(11)?.header.sequenceNumber).toBe(11);
+    producer.close();
+    expect(producer.history?.get(11)).toBeUndefined();
+  });
+
+  it('replaces werift’s NACK handler with the engine’s generator and feeds a REMB estimator', () => {
+    const { producer, receiver } = videoProducer();
+    expect((receiver as unknown as { nack: unknown }).nack).toBeInstanceOf(NackGenerator);
+    expect(producer.bitrateEstimator?.currentBitrate()).toBe(2_000_000);
+    producer.close();
   });
 });

@@ -5,7 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
 import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
 import type { MediaKind, Producer, ProducerEvents, ProducerStats, ProducerTap, RtpCodec } from '../types.js';
+import { SubscriberFeedbackEstimator } from './bitrate-estimator.js';
 import { RtpFanout, type RtpSink } from './forwarding.js';
+import { acquireKeyFrameLimiter } from './keyframe-requests.js';
+import { installNackGenerator } from './nack-generator.js';
+import { RtpPacketHistory } from './rtp-history.js';
 
 /** Internal events: the owner drops a closed producer from its list on `@close`. */
 type InternalProducerEvents = ProducerEvents & { '@close': [] };
@@ -38,13 +42,36 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
   #paused = false;
   #closed = false;
   #lastKeyFrameRequest = Number.NEGATIVE_INFINITY;
+  /**
+   * Video only (NACK is negotiated for video): the recent packets, from which consumers answer their
+   * subscribers' NACKs, and the REMB estimate their feedback drives.
+   */
+  readonly #history: RtpPacketHistory | undefined;
+  readonly #bitrate: SubscriberFeedbackEstimator | undefined;
+  /** Releases the producer's hold on its keyframe limiter (video). */
+  readonly #releaseKeyFrames: (() => void) | undefined;
   readonly #stats: ProducerStats = { packetsIn: 0, bytesIn: 0, keyFrameRequests: 0 };
 
-  constructor(streamId: string, kind: MediaKind, codec: RtpCodec, source: ProducerSource) {
+  /** @param maxBitrate - the configured `publisherMaxBitrate`: the ceiling of this producer's REMB. */
+  constructor(
+    streamId: string,
+    kind: MediaKind,
+    codec: RtpCodec,
+    source: ProducerSource,
+    maxBitrate: number,
+  ) {
     super();
     this.streamId = streamId;
     this.kind = kind;
     this.codec = codec;
+    if (kind === 'video') {
+      this.#history = new RtpPacketHistory();
+      this.#bitrate = new SubscriberFeedbackEstimator({ maxBitrate });
+      // A packet the publisher never repaired leaves a hole only a keyframe fixes: ask (rate-limited).
+      const keyFrames = acquireKeyFrameLimiter(this);
+      this.#releaseKeyFrames = keyFrames.release;
+      installNackGenerator(source.receiver, () => keyFrames.limiter.request());
+    }
     this.#receiver = source.receiver;
     this.#mediaSsrc = source.track.ssrc;
     const { unSubscribe } = source.track.onReceiveRtp.subscribe((packet) => this.#onRtp(packet));
@@ -61,6 +88,16 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
 
   get stats(): ProducerStats {
     return { ...this.#stats };
+  }
+
+  /** Engine-internal: the recent packets (video only), for answering subscribers' NACKs. */
+  get history(): RtpPacketHistory | undefined {
+    return this.#history;
+  }
+
+  /** Engine-internal: the REMB estimator its consumers feed (video only). */
+  get bitrateEstimator(): SubscriberFeedbackEstimator | undefined {
+    return this.#bitrate;
   }
 
   /** The publisher's SSRC for this track, once known (engine-internal: REMB lists it). */
@@ -106,6 +143,8 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
     this.#unsubscribe();
     this.#fanout.clear();
     this.#taps.clear();
+    this.#history?.clear();
+    this.#releaseKeyFrames?.();
     this.emit('close');
     this.emit('@close');
   }
@@ -131,6 +170,11 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
     if (this.#closed) return;
     this.#stats.packetsIn++;
     this.#stats.bytesIn += packet.payload.length;
+    // A packet already forwarded: Chrome probes bandwidth by resending old packets as RTX ("redundant
+    // payloads"), and a retransmission can race a late original. Forwarding it again would hand every
+    // subscriber a packet far behind its stream (which inflated their reported loss to 50–66 % in the
+    // lossy-relay test) for nothing.
+    if (this.#history?.get(packet.header.sequenceNumber) !== undefined) return;
     if (this.#mediaSsrc === undefined) {
       this.#mediaSsrc = packet.header.ssrc;
       // A subscriber may have asked for a keyframe before the first packet told us where to send it.
@@ -140,6 +184,8 @@ export class WeriftProducer extends TypedEmitter<InternalProducerEvents> impleme
     if (this.#taps.size > 0 && !this.#paused) this.#deliverToTaps(packet);
     // Consumers drop the packet themselves while this producer is paused, and count it as dropped.
     this.#fanout.forward(packet);
+    // After the fan-out stripped its header extensions: a retransmission carries only the subscriber's.
+    this.#history?.put(packet);
   }
 
   #deliverToTaps(packet: RtpPacket): void {

@@ -1,6 +1,8 @@
 /**
  * The publisher leg: the publisher offers, the engine answers, and each received track becomes a
- * producer. While connected the engine sends REMB so the publisher's encoder targets the allowed bitrate.
+ * producer. While connected the engine sends REMB once a second so the publisher's encoder targets what
+ * its subscribers can take (each video producer's `SubscriberFeedbackEstimator`, within
+ * `publisherMaxBitrate`).
  */
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
@@ -17,7 +19,7 @@ import type {
 import { negotiatedCodec, publisherCodecs } from './codecs.js';
 import { PeerLeg } from './peer-leg.js';
 import { WeriftProducer } from './producer.js';
-import { buildRemb, ConstantBitrateEstimator, type PublisherBitrateEstimator } from './rtcp.js';
+import { buildRemb } from './rtcp.js';
 
 type InternalEvents = PublisherTransportEvents & { '@close': [] };
 
@@ -33,14 +35,14 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
   readonly #producers = new Map<string, WeriftProducer>();
   /** The m-sections that already have a producer (re-offers fire `track` again for them). */
   readonly #producingTransceivers = new Set<string>();
-  readonly #estimator: PublisherBitrateEstimator;
+  readonly #maxBitrate: number;
   #rembTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(streamId: string, options: ResolvedSfuEngineOptions) {
     super();
     this.streamId = streamId;
-    this.#estimator = new ConstantBitrateEstimator(options.publisherMaxBitrate);
+    this.#maxBitrate = options.publisherMaxBitrate;
     this.#leg = new PeerLeg(options, publisherCodecs(), {
       localCandidate: (candidate) => this.emit('localcandidate', candidate),
       stateChange: (state) => this.#onStateChange(state),
@@ -110,10 +112,13 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
     } catch {
       return; // #checkCodecs reports it to the caller of handleOffer.
     }
-    const producer = new WeriftProducer(this.streamId, kind, codec, {
-      track,
-      receiver: transceiver.receiver,
-    });
+    const producer = new WeriftProducer(
+      this.streamId,
+      kind,
+      codec,
+      { track, receiver: transceiver.receiver },
+      this.#maxBitrate,
+    );
     this.#producingTransceivers.add(transceiver.id);
     this.#producers.set(producer.id, producer);
     producer.on('@close', () => this.#producers.delete(producer.id));
@@ -153,10 +158,13 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
     );
     const first = this.#leg.pc.getTransceivers().find((t) => t.kind === 'video' && !t.stopped);
     if (video.length === 0 || !first) return;
+    // One REMB covers every listed SSRC: the sum of the tracks' estimates, within the configured ceiling.
+    let bitrate = 0;
+    for (const producer of video) bitrate += producer.bitrateEstimator?.currentBitrate() ?? this.#maxBitrate;
     const packet = buildRemb(
       first.receiver.rtcpSsrc,
       video.map((p) => p.mediaSsrc as number),
-      this.#estimator.currentBitrate(),
+      Math.min(this.#maxBitrate, bitrate),
     );
     first.receiver.dtlsTransport?.sendRtcp([packet]).catch(() => {
       // DTLS is going away; the next tick (or close) settles it.

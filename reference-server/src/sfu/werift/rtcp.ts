@@ -5,26 +5,13 @@
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback } from 'werift';
 
 /**
- * Decides the bitrate the engine announces to one publisher track in REMB. The extension point for
- * adaptive estimation: an implementation may follow receiver reports and loss from the subscribers and
- * return a lower figure when they struggle.
+ * Decides the bitrate the engine announces to one publisher track in REMB. The engine's implementation
+ * is `SubscriberFeedbackEstimator` (`bitrate-estimator.ts`), fed by the subscribers' REMB, receiver
+ * reports and NACKs.
  */
 export interface PublisherBitrateEstimator {
   /** The bitrate, in bits per second, to announce now. */
   currentBitrate(): number;
-}
-
-/** Announces a constant bitrate (the configured `publisherMaxBitrate`). */
-export class ConstantBitrateEstimator implements PublisherBitrateEstimator {
-  readonly #bitrate: number;
-
-  constructor(bitrate: number) {
-    this.#bitrate = bitrate;
-  }
-
-  currentBitrate(): number {
-    return this.#bitrate;
-  }
 }
 
 /** REMB carries the bitrate as an 18-bit mantissa and a 6-bit exponent. */

@@ -147,7 +147,13 @@ export class RemoteConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   #paused: boolean;
   #producerPaused: boolean;
   #closed = false;
-  #stats: ConsumerStats = { packetsOut: 0, bytesOut: 0, packetsDropped: 0, keyFrameRequests: 0 };
+  #stats: ConsumerStats = {
+    packetsOut: 0,
+    bytesOut: 0,
+    packetsDropped: 0,
+    keyFrameRequests: 0,
+    packetsRetransmitted: 0,
+  };
 
   constructor(worker: WorkerProcess, info: ConsumerInfo, producer: RemoteProducer) {
     super();

@@ -5,10 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import {
+  GenericNack,
   MediaStreamTrack,
   OpusPacketizer,
+  ReceiverEstimatedMaxBitrate,
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RtcpPayloadSpecificFeedback,
+  RtcpTransportLayerFeedback,
   type RtpPacket,
   useSdesMid,
   Vp8Packetizer,
@@ -159,7 +163,8 @@ export class TestSubscriber {
   readonly candidates: IceCandidate[] = [];
   readonly received = { audio: emptyTrack(), video: emptyTrack() };
 
-  constructor() {
+  /** @param options.rtx - accept RTX for video (retransmissions then arrive on their own SSRC). */
+  constructor(options: { rtx?: boolean } = {}) {
     this.pc = new RTCPeerConnection({
       ...LOOPBACK,
       iceAdditionalHostAddresses: [...LOOPBACK.iceAdditionalHostAddresses],
@@ -168,6 +173,7 @@ export class TestSubscriber {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
         video: [
           new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90_000, rtcpFeedback: feedback }),
+          ...(options.rtx ? [new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90_000 })] : []),
           new RTCRtpCodecParameters({
             mimeType: 'video/H264',
             clockRate: 90_000,
@@ -231,8 +237,49 @@ export class TestSubscriber {
     await transceiver.receiver.sendRtcpPLI(ssrc);
   }
 
+  /** Sends a generic NACK for the given (received-stream) video sequence numbers. */
+  async sendNack(lost: number[]): Promise<void> {
+    const { receiver, ssrc } = this.#videoReceiver();
+    await receiver.dtlsTransport.sendRtcp([
+      new RtcpTransportLayerFeedback({
+        feedback: new GenericNack({ senderSsrc: receiver.rtcpSsrc, mediaSourceSsrc: ssrc, lost }),
+      }),
+    ]);
+  }
+
+  /** Sends a REMB for the received video, as Chrome's receive-side estimator does. */
+  async sendRemb(bitrate: number): Promise<void> {
+    const { receiver, ssrc } = this.#videoReceiver();
+    let mantissa = bitrate;
+    let exponent = 0;
+    while (mantissa > 0x3ffff) {
+      mantissa = Math.floor(mantissa / 2);
+      exponent++;
+    }
+    await receiver.dtlsTransport.sendRtcp([
+      new RtcpPayloadSpecificFeedback({
+        feedback: new ReceiverEstimatedMaxBitrate({
+          senderSsrc: receiver.rtcpSsrc,
+          mediaSsrc: 0,
+          ssrcNum: 1,
+          brExp: exponent,
+          brMantissa: mantissa,
+          bitrate: BigInt(mantissa) << BigInt(exponent),
+          ssrcFeedbacks: [ssrc],
+        }),
+      }),
+    ]);
+  }
+
   close(): Promise<void> {
     return this.pc.close();
+  }
+
+  #videoReceiver() {
+    const transceiver = this.pc.getTransceivers().find((t) => t.kind === 'video');
+    const ssrc = this.received.video.ssrc;
+    if (!transceiver || ssrc === undefined) throw new Error('no video received yet');
+    return { receiver: transceiver.receiver, ssrc };
   }
 }
 
