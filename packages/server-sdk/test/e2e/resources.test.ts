@@ -14,7 +14,7 @@ import {
   startWebhookSink,
   type WebhookSink,
 } from './support/reference-server.js';
-import { type Fixture, SCENARIOS, type Scenario } from './support/scenarios.js';
+import { type Fixture, SCENARIOS, type Scenario } from './support/scenarios/index.js';
 
 /** The public methods of every resource mounted on a client, as `resource.method`. */
 function resourceMethods(video: Parley): string[] {
