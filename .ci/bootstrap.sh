@@ -40,11 +40,16 @@ _parley_bootstrap() {
 
   # --- Debian packages the tests need -------------------------------------------------------
   # Each entry is "<command to look for>:<Debian package that provides it>".
-  # chromium: browser tests (OpenTok.js, the Parley client, the docs site); ffmpeg/ffprobe: recording.
-  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg) missing=() need
+  # chromium: browser tests (OpenTok.js, the Parley client, the docs site) and Experience Composer
+  # renders; ffmpeg/ffprobe: recording, the Audio Connector and captions; espeak-ng: the speech the
+  # captions tests publish. PocketSphinx (live captions) has no command: look for its Python module and
+  # its US English model instead.
+  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng) missing=() need
   for need in "${needs[@]}"; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need##*:}")
   done
+  /usr/bin/python3 -c 'import pocketsphinx' >/dev/null 2>&1 || missing+=(python3-pocketsphinx)
+  [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || missing+=(pocketsphinx-en-us)
   if [ "${#missing[@]}" -gt 0 ]; then
     # shellcheck disable=SC2207 # package names have no spaces
     missing=($(printf '%s\n' "${missing[@]}" | sort -u))

@@ -39,6 +39,9 @@ import { SecretBox } from './projects/secret-box.js';
 import { installRealtime } from './realtime/install.js';
 import type { RealtimeOptions } from './realtime/realtime.js';
 import { installRecording, type RecordingOptions } from './recording/install.js';
+import { installAudioConnector } from './services/audio-connector/install.js';
+import { installCaptions } from './services/captions/install.js';
+import { installRenders, type RenderOptions } from './services/renders/index.js';
 import type { Store } from './store/types.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -91,6 +94,11 @@ export interface AppOptions {
    * links and HLS URLs. Default: `http://127.0.0.1:<port>` of the listening socket.
    */
   publicUrl?: () => string;
+  /**
+   * Experience Composer renders (the Chromium executable, limits); null leaves them out (their operations
+   * answer 501). Default: on, with `/usr/bin/chromium` when it exists.
+   */
+  renders?: RenderOptions | null;
 }
 
 declare module 'fastify' {
@@ -175,6 +183,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           publicUrl: options.publicUrl ?? (() => listeningOrigin(app)),
           options: options.recording ?? {},
         });
+  const renderResources =
+    options.renders === null
+      ? []
+      : installRenders(app, {
+          publicUrl: options.publicUrl ?? (() => listeningOrigin(app)),
+          options: options.renders ?? {},
+        });
+  const audioConnectorResources = installAudioConnector(app, {
+    ...(options.recording?.ffmpegPath ? { ffmpegPath: options.recording.ffmpegPath } : {}),
+  });
+  const captionsResources = installCaptions(app, {
+    ...(options.recording?.ffmpegPath ? { ffmpegPath: options.recording.ffmpegPath } : {}),
+  });
   // The live gauges of /metrics count what the realtime layer holds, read at scrape time.
   metrics.setLiveCountSource(() => {
     let sessions = 0;
@@ -231,7 +252,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSpecRoutes(app, {
     operations: listOperations(spec),
     validators: new SpecValidators(spec),
-    resources: [...CORE_RESOURCES, ...realtimeResources, ...recordingResources, ...(options.resources ?? [])],
+    resources: [
+      ...CORE_RESOURCES,
+      ...realtimeResources,
+      ...recordingResources,
+      ...audioConnectorResources,
+      ...captionsResources,
+      ...renderResources,
+      ...(options.resources ?? []),
+    ],
     services,
     verifier: new RestJwtVerifier({ store, account: options.account, now }),
     limiter: rateLimit && rateLimit.ratePerSecond > 0 ? new TokenBucketLimiter({ ...rateLimit, now }) : null,

@@ -27,7 +27,14 @@ describe('loadConfig', () => {
       sfuWorkers: 0,
       recordingsDir: null,
       ffmpegPath: 'ffmpeg',
+      chromiumPath: null,
     });
+  });
+
+  it('reads the Chromium of renders', () => {
+    expect(load(['--chromium', '/opt/chromium/chrome']).chromiumPath).toBe('/opt/chromium/chrome');
+    expect(load([], { PARLEY_CHROMIUM: 'bin/chromium' }).chromiumPath).toBe('/work/app/bin/chromium');
+    expect(() => load(['--chromium', ' '])).toThrow('--chromium must not be empty');
   });
 
   it('reads the SFU worker count and the recording options', () => {

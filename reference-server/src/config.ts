@@ -69,6 +69,8 @@ export interface ServerConfig {
   recordingsDir: string | null;
   /** The ffmpeg executable the recorder runs (ffprobe is looked up beside it). */
   ffmpegPath: string;
+  /** The Chromium that renders Experience Composer pages; null uses `/usr/bin/chromium` when it exists. */
+  chromiumPath: string | null;
 }
 
 /** One configurable option. */
@@ -334,6 +336,18 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
       return raw.trim();
     },
   }),
+  option({
+    key: 'chromiumPath',
+    flag: 'chromium',
+    env: 'PARLEY_CHROMIUM',
+    defaultText: '/usr/bin/chromium (when installed)',
+    description:
+      'The Chromium executable that renders Experience Composer pages (a path; relative paths resolve like --data-dir). Without one, `startRender` answers 500 explaining how to set it.',
+    parse: (raw, { baseDir }) => {
+      if (raw.trim() === '') throw new ConfigError('--chromium must not be empty');
+      return isAbsolute(raw.trim()) ? raw.trim() : resolve(baseDir, raw.trim());
+    },
+  }),
 ];
 
 /** Where {@link loadConfig} reads from. */
@@ -402,6 +416,7 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     sfuWorkers: value('sfuWorkers', 0),
     recordingsDir: value('recordingsDir', null),
     ffmpegPath: value('ffmpegPath', 'ffmpeg'),
+    chromiumPath: value('chromiumPath', null),
   };
 }
 

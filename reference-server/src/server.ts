@@ -90,6 +90,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         directory: config.recordingsDir ?? join(config.dataDir, 'recordings'),
         ffmpegPath: config.ffmpegPath,
       },
+      renders: config.chromiumPath === null ? {} : { chromiumPath: config.chromiumPath },
       // Read lazily: the port is known once listening (`--port 0`).
       publicUrl: () => publicUrl,
     });

@@ -107,12 +107,6 @@ const notYet = (issue: string): string => `not implemented by the reference serv
  */
 export const REFERENCE_SERVER_SKIPS: readonly SkipEntry[] = [
   { operationIds: ['dial', 'playDtmf', 'playDtmfToConnection'], reason: notYet('SIP issue') },
-  {
-    operationIds: ['startRender', 'listRenders', 'getRender', 'stopRender'],
-    reason: notYet('Experience Composer issue'),
-  },
-  { operationIds: ['startCaptions', 'stopCaptions'], reason: notYet('captions issue') },
-  { operationIds: ['connectAudio'], reason: notYet('Audio Connector issue') },
 ];
 
 /**

@@ -307,12 +307,15 @@ export const ERRORS = {
     'A `custom` layout (a CSS stylesheet) needs a browser-based renderer, which this deployment does not have.',
     'Use a predefined layout (`bestFit`, `pip`, `verticalPresentation`, `horizontalPresentation`, with `screenshareType`) and the `full`/`focus` layout classes.',
   ),
-  INDIVIDUAL_UNSUPPORTED: define(
-    40023,
-    'Individual-stream archives (outputMode individual) are not supported by this server',
-    'This deployment records composed archives only: its individual-stream recorder (one file per stream, packaged as a ZIP) is not available yet.',
-    'Start the archive with `outputMode: composed` (the default).',
-  ),
+  INDIVIDUAL_UNSUPPORTED: {
+    ...define(
+      40023,
+      'Individual-stream archives (outputMode individual) are not supported by this server',
+      'Retired: individual-stream archives (one file per stream, packaged as a ZIP) are recorded now. Servers before that refused `outputMode: individual` with this code.',
+      'Nothing to do: `outputMode: individual` is supported.',
+    ),
+    retired: true,
+  },
   NO_CLIENTS: define(
     40421,
     'The session exists but there are no clients connected to it',
@@ -415,6 +418,99 @@ export const ERRORS = {
     'The broadcast has stopped',
     'The layout or the streams of a broadcast can change only while it runs.',
     'Start a new broadcast with the layout and streams you want.',
+  ),
+  // Services that join a session as a client (Audio Connector; shared with captions and renders).
+  CLIENT_TOKEN_INVALID: define(
+    40060,
+    'body.token is not a valid client token for body.sessionId',
+    'The client token the service joins the session with does not verify (signature, expiry, format), is for another session, or belongs to another project.',
+    'Generate a fresh client token for `sessionId` with the same project credentials and send it as `token`.',
+  ),
+  CLIENT_TOKEN_CANNOT_PUBLISH: define(
+    40062,
+    'body.token must have a role that may publish (publisher, publisheronly or moderator)',
+    'The service must publish into the session (a two-way Audio Connector, an Experience Composer render), but the token has the `subscriber` role.',
+    'Generate the token with the `publisher`, `publisheronly` or `moderator` role.',
+  ),
+  WEBSOCKET_HEADERS_TOO_LARGE: define(
+    40063,
+    'body.websocket.headers must be at most 512 bytes in total',
+    'The names and values of `websocket.headers`, counted in UTF-8 bytes, add up to more than 512.',
+    'Send fewer or shorter headers; pass larger data to your WebSocket server another way (for example in the URI).',
+  ),
+  WEBSOCKET_OPEN_FAILED: define(
+    40064,
+    'The WebSocket did not open within 6 seconds',
+    'The Audio Connector could not open `websocket.uri` within 6 seconds: the server refused the connection, answered the upgrade with an HTTP error, or did not answer. The message names the URI and the reason.',
+    'Make sure the WebSocket server is reachable from the Parley server, accepts the upgrade (with the headers you send) and answers quickly.',
+  ),
+  CONNECT_SESSION_RELAYED: define(
+    40961,
+    'Only routed sessions are allowed to initiate Connect Calls',
+    'An Audio Connector needs the media router to receive and mix the audio; in a relayed session media goes from client to client.',
+    'Create the session with `mediaMode: routed` (`p2p.preference: disabled`).',
+  ),
+  SESSION_E2EE_UNSUPPORTED: define(
+    40964,
+    'This feature is not available in end-to-end encrypted sessions',
+    'The server cannot decode or produce the media of an end-to-end encrypted session, so services that process audio do not work in it.',
+    'Use a session created without `e2ee`.',
+  ),
+  // Experience Composer renders.
+  RENDER_NOT_FOUND: define(
+    40460,
+    'The render was not found',
+    'No render with this ID exists in the project.',
+    'List the renders with `GET …/render` and use an ID from the list.',
+  ),
+  RENDER_ALREADY_STOPPED: define(
+    40461,
+    'The render has already stopped',
+    'The render ended before (stopped through the API, at `maxDuration`, when its connection was disconnected, or it failed).',
+    'Get the render to see its status and reason; start a new render to publish the page again.',
+  ),
+  RENDER_SESSION_RELAYED: define(
+    40963,
+    'Experience Composer is only available in routed sessions',
+    'A render publishes through the media router; in a relayed session media goes from client to client.',
+    'Create the session with `mediaMode: routed` (`p2p.preference: disabled`).',
+  ),
+  RENDERER_UNAVAILABLE: define(
+    50002,
+    'This server has no browser for Experience Composer renders',
+    'Renders run in a headless Chromium, and the server has none configured (or it could not be started); the message says which and why.',
+    'Install Chromium (Debian: `apt-get install chromium`) or start the server with `--chromium /path/to/chromium` (`PARLEY_CHROMIUM`).',
+  ),
+  // Live captions.
+  CLIENT_TOKEN_NOT_MODERATOR: define(
+    40061,
+    'body.token must have the moderator role',
+    'Starting live captions needs a client token for the session with the `moderator` role; the token has another role.',
+    'Generate the token with `role: moderator`.',
+  ),
+  CAPTIONS_NOT_FOUND: define(
+    40462,
+    'The captions were not found',
+    'No captioning with this ID was started in the project (captioning IDs are kept in memory, so they are also unknown after a server restart).',
+    'Use the `captionsId` that `POST …/captions` returned.',
+  ),
+  CAPTIONS_ALREADY_STARTED: define(
+    40960,
+    'Live captions have already started for this session',
+    'A session has at most one captioning at a time, and one is running.',
+    'Stop the running captioning first (`POST …/captions/{captionsId}/stop`), or keep using it.',
+  ),
+  CAPTIONS_SESSION_RELAYED: define(
+    40962,
+    'Live captions are only available in routed sessions',
+    'Captions need the media router to receive the audio; in a relayed session media goes from client to client.',
+    'Create the session with `mediaMode: routed` (`p2p.preference: disabled`).',
+  ),
+  SPEECH_RECOGNIZER_UNAVAILABLE: define(
+    50003,
+    'This server has no speech recogniser for live captions',
+    'Live captions run PocketSphinx offline, and the server cannot find it: the `python3-pocketsphinx` bindings do not import, or no speech model is installed. The message names what is missing.',
+    'Install the recogniser and a model (Debian: `apt-get install python3-pocketsphinx pocketsphinx-en-us`), or point `PARLEY_CAPTIONS_PYTHON` and `PARLEY_POCKETSPHINX_MODELS` at them.',
   ),
 } as const satisfies Record<string, ErrorDefinition>;
 

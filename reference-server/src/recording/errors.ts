@@ -30,11 +30,7 @@ export const RECORDING_ERRORS = {
     code: 40022,
     message: 'The custom layout type is not supported by this server',
   },
-  /** `outputMode: individual` on a server without an individual-stream recorder. */
-  INDIVIDUAL_UNSUPPORTED: {
-    code: 40023,
-    message: 'Individual-stream archives (outputMode individual) are not supported by this server',
-  },
+  // 40023 (`outputMode: individual` unsupported) is retired: individual archives are recorded now.
   /** A signed download link is wrong or has expired. */
   DOWNLOAD_LINK_INVALID: { code: 40321, message: 'The download link is invalid or has expired' },
   /** The session does not exist in the project. */

@@ -19,6 +19,8 @@ export interface SourceStream {
   streamId: string;
   /** The publishing client's connection. */
   connectionId: string;
+  /** The publishing connection's data (from its token), `''` when it has none. */
+  connectionData: string;
   /** `screen` for screen shares (the layouts' `screenshareType` keys on it). */
   videoType: 'camera' | 'screen' | 'custom';
   /** The stream's layout classes (set by the token or `PUT …/session/{id}/stream`). */

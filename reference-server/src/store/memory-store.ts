@@ -18,6 +18,8 @@ import type {
   PageQuery,
   ProjectRecord,
   ProjectStore,
+  RenderRecord,
+  RenderStore,
   SessionRecord,
   SessionStore,
   Store,
@@ -45,6 +47,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const sessions = new Map<string, SessionRecord>();
   const archives = new Map<string, ArchiveRecord>();
   const broadcasts = new Map<string, BroadcastRecord>();
+  const renders = new Map<string, RenderRecord>();
   const callbacks = new Map<string, CallbackRecord>();
   const deliveries = new Map<string, WebhookDeliveryRecord>();
   /** Keyed by `applicationId + NUL + key`; NUL cannot appear in either part of a real key. */
@@ -97,6 +100,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       deleteWhere(sessions, owned);
       deleteWhere(archives, owned);
       deleteWhere(broadcasts, owned);
+      deleteWhere(renders, owned);
       deleteWhere(callbacks, owned);
       deleteWhere(deliveries, owned);
       deleteWhere(idempotency, owned);
@@ -185,6 +189,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       open();
       return [...broadcasts.values()]
         .filter((b) => b.status === status)
+        .sort(oldestFirst)
+        .map(copy);
+    },
+  };
+
+  const renderStore: RenderStore = {
+    async put(render) {
+      open();
+      renders.set(render.id, copy(render));
+    },
+    async get(applicationId, renderId) {
+      open();
+      return getOwned(renders, applicationId, renderId);
+    },
+    async list(applicationId, page) {
+      open();
+      return listOwned(renders, applicationId, page);
+    },
+    async listByStatus(status) {
+      open();
+      return [...renders.values()]
+        .filter((r) => r.status === status)
         .sort(oldestFirst)
         .map(copy);
     },
@@ -284,6 +310,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     sessions: sessionStore,
     archives: archiveStore,
     broadcasts: broadcastStore,
+    renders: renderStore,
     callbacks: callbackStore,
     webhookDeliveries: deliveryStore,
     idempotency: idempotencyStore,

@@ -34,6 +34,7 @@ import {
   projectFromRow,
   projectParams,
   type Row,
+  renderFromRow,
   sessionFromRow,
   sessionParams,
 } from './sqlite/rows.js';
@@ -50,6 +51,8 @@ import type {
   Page,
   PageQuery,
   ProjectStore,
+  RenderRecord,
+  RenderStore,
   SessionStore,
   Store,
   WebhookDeliveryStore,
@@ -74,6 +77,7 @@ const PROJECT_OWNED_TABLES = [
   'sessions',
   'archives',
   'broadcasts',
+  'renders',
   'callbacks',
   'webhook_deliveries',
   'idempotency_keys',
@@ -216,9 +220,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   };
 
-  /** Lists one project's archives or broadcasts, newest first, optionally for one session. */
+  /** Lists one project's archives, broadcasts or renders, newest first, optionally for one session. */
   const listJobs = <T>(
-    table: 'archives' | 'broadcasts',
+    table: 'archives' | 'broadcasts' | 'renders',
     map: (row: Row) => T,
     applicationId: string,
     filter: { sessionId?: string } & PageQuery,
@@ -293,6 +297,32 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         'SELECT * FROM broadcasts WHERE status = $status ORDER BY created_at, id',
         { status },
         broadcastFromRow,
+      );
+    },
+  };
+
+  const renders: RenderStore = {
+    async put(render) {
+      const params = mediaJobParams(render);
+      open()
+        .statement(insertSql('renders', params, 'upsert'))
+        .run(params);
+    },
+    async get(applicationId, renderId) {
+      return one(
+        'SELECT * FROM renders WHERE id = $id AND application_id = $app',
+        { id: renderId, app: applicationId },
+        renderFromRow,
+      );
+    },
+    async list(applicationId, page) {
+      return listJobs('renders', renderFromRow, applicationId, page);
+    },
+    async listByStatus(status: RenderRecord['status']) {
+      return all(
+        'SELECT * FROM renders WHERE status = $status ORDER BY created_at, id',
+        { status },
+        renderFromRow,
       );
     },
   };
@@ -417,6 +447,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     sessions,
     archives,
     broadcasts,
+    renders,
     callbacks,
     webhookDeliveries,
     idempotency,

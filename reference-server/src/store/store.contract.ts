@@ -12,6 +12,7 @@ import {
   anArchive,
   anIdempotencyRecord,
   aProject,
+  aRender,
   aSession,
 } from './store.fixtures.js';
 import type { Store } from './types.js';
@@ -90,6 +91,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.sessions.create(aSession());
         await store.archives.put(anArchive());
         await store.broadcasts.put(aBroadcast());
+        await store.renders.put(aRender());
         await store.callbacks.create(aCallback());
         await store.webhookDeliveries.put(aDelivery());
         await store.idempotency.put(anIdempotencyRecord());
@@ -101,6 +103,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.sessions.get(aSession().sessionId)).toBeNull();
         expect(await store.archives.get(project.applicationId, anArchive().id)).toBeNull();
         expect(await store.broadcasts.get(project.applicationId, aBroadcast().id)).toBeNull();
+        expect(await store.renders.get(project.applicationId, aRender().id)).toBeNull();
         expect(await store.callbacks.list(project.applicationId)).toEqual([]);
         expect(await store.webhookDeliveries.get('msg_1')).toBeNull();
         expect(await store.idempotency.get(project.applicationId, 'key-1')).toBeNull();
@@ -225,6 +228,31 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.broadcasts.put({ ...b, status: 'stopped' });
         expect((await store.broadcasts.listByStatus('started')).map((x) => x.id)).toEqual(['b2']);
         expect((await store.broadcasts.listByStatus('stopped')).map((x) => x.id)).toEqual([b.id]);
+      });
+    });
+
+    describe('renders', () => {
+      it('upserts, reads within the owning project, lists newest first and by status', async () => {
+        const r = aRender();
+        await store.renders.put(r);
+        await store.renders.put(aRender({ id: 'r2', createdAt: r.createdAt + 1, status: 'started' }));
+        await store.renders.put(aRender({ id: 'r-other', applicationId: OTHER_APP }));
+        expect(await store.renders.get(r.applicationId, r.id)).toEqual(r);
+        expect(await store.renders.get(OTHER_APP, r.id)).toBeNull();
+
+        const list = await store.renders.list(r.applicationId, { offset: 0, count: 10 });
+        expect(list.total).toBe(2);
+        expect(list.items.map((x) => x.id)).toEqual(['r2', r.id]);
+        const second = await store.renders.list(r.applicationId, { offset: 1, count: 1 });
+        expect(second).toEqual({ total: 2, items: [r] });
+
+        await store.renders.put({ ...r, status: 'failed', data: { ...r.data, reason: 'boom' } });
+        expect((await store.renders.listByStatus('started')).map((x) => x.id)).toEqual(['r2']);
+        expect((await store.renders.listByStatus('starting')).map((x) => x.id)).toEqual(['r-other']);
+        expect(await store.renders.get(r.applicationId, r.id)).toMatchObject({
+          status: 'failed',
+          data: { reason: 'boom' },
+        });
       });
     });
 

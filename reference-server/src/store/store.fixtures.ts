@@ -8,6 +8,7 @@ import type {
   CallbackRecord,
   IdempotencyRecord,
   ProjectRecord,
+  RenderRecord,
   SessionRecord,
   WebhookDeliveryRecord,
 } from './types.js';
@@ -70,6 +71,20 @@ export function aBroadcast(overrides: Partial<BroadcastRecord> = {}): BroadcastR
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     data: { broadcastUrls: { hls: 'https://example.test/hls.m3u8' }, resolution: '640x480' },
+    ...overrides,
+  };
+}
+
+/** A render record with test defaults. */
+export function aRender(overrides: Partial<RenderRecord> = {}): RenderRecord {
+  return {
+    id: '6b2e4d1c-8a3f-4e7b-9c0d-1e2f3a4b5c6d',
+    applicationId: '5f2b1d2e-8a61-4c3b-9a7e-0d1c2b3a4f56',
+    sessionId: 'session-a',
+    status: 'starting',
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    data: { url: 'https://example.test/stage', resolution: '1280x720', maxDuration: 1800 },
     ...overrides,
   };
 }

@@ -82,6 +82,18 @@ export interface BroadcastRecord {
   data: Record<string, unknown>;
 }
 
+/** An Experience Composer render. The full object shape follows the spec's `Render` schema. */
+export interface RenderRecord {
+  id: string;
+  applicationId: string;
+  sessionId: string;
+  status: 'starting' | 'started' | 'stopped' | 'failed';
+  createdAt: number;
+  updatedAt: number;
+  /** The rest of the render's fields (url, resolution, name, streamId, reason, …). */
+  data: Record<string, unknown>;
+}
+
 /** A callback registered through the legacy `/callback` API. */
 export interface CallbackRecord {
   id: string;
@@ -167,6 +179,16 @@ export interface BroadcastStore {
   listByStatus(status: BroadcastRecord['status']): Promise<BroadcastRecord[]>;
 }
 
+/** Experience Composer renders. */
+export interface RenderStore {
+  put(render: RenderRecord): Promise<void>;
+  get(applicationId: string, renderId: string): Promise<RenderRecord | null>;
+  /** One project's renders, newest first. */
+  list(applicationId: string, page: PageQuery): Promise<Page<RenderRecord>>;
+  /** Renders in a given status across all projects (used at start-up to recover after a crash). */
+  listByStatus(status: RenderRecord['status']): Promise<RenderRecord[]>;
+}
+
 /** Legacy callback registrations. */
 export interface CallbackStore {
   create(callback: CallbackRecord): Promise<void>;
@@ -206,6 +228,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly archives: ArchiveStore;
   readonly broadcasts: BroadcastStore;
+  readonly renders: RenderStore;
   readonly callbacks: CallbackStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
   readonly idempotency: IdempotencyStore;

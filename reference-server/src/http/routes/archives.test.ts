@@ -85,9 +85,22 @@ describe('archive operations: errors', () => {
       status: 400,
       body: { code: 40001 },
     });
-    const individual = await start({ sessionId: live, outputMode: 'individual' });
-    expect(individual).toMatchObject({ status: 400, body: { code: 40023 } });
-    expect(individual.body.message).toMatch(/outputMode individual is not supported.*outputMode composed/);
+    // Individual archives are recorded (40023, "not supported", is retired); they have no layout.
+    const individual = await start({ sessionId: live, outputMode: 'individual', name: 'Per stream' });
+    expect(individual).toMatchObject({
+      status: 200,
+      body: { status: 'started', outputMode: 'individual', name: 'Per stream', sessionId: live },
+    });
+    expect(individual.body).not.toHaveProperty('resolution');
+    const individualId = String(individual.body.id);
+    expect(await api('PUT', `/archive/${individualId}/layout`, { type: 'pip' })).toMatchObject({
+      status: 400,
+      body: { code: 40021 },
+    });
+    expect(await api('POST', `/archive/${individualId}/stop`)).toMatchObject({
+      status: 200,
+      body: { status: 'stopped', outputMode: 'individual' },
+    });
     expect(await start({ sessionId: live, maxBitrate: 1_000_000, quantizationParameter: 20 })).toMatchObject({
       status: 400,
     });

@@ -1,21 +1,41 @@
 /** `subscriber` requests: `create` (subscribe to a stream), `delete` (unsubscribe) and `update`. */
 import { SignalingError } from '../errors.js';
+import type { LiveSubscriber } from '../session/types.js';
 import type { BoundRequestContext, HandlerResult } from './context.js';
 import { requireId, requirePermission, requireStream } from './guards.js';
+
+/** Whether a subscriber create's `content.channel` turns the caption channel on (`subscribeToCaptions`). */
+function captionsRequested(channels: unknown): boolean {
+  if (!Array.isArray(channels)) return false;
+  return channels.some(
+    (channel: unknown) =>
+      typeof channel === 'object' &&
+      channel !== null &&
+      (channel as { id?: unknown }).id === 'caption1' &&
+      (channel as { active?: unknown }).active === true,
+  );
+}
 
 /**
  * `create …/stream/{sid}/subscriber/{subId}`: answered with the ICE servers, then the media bridge starts
  * the negotiation. The subscriber is always the requesting connection, whatever `content.connection` claims.
  */
-export function createSubscriber({ session, connection, uri, deps }: BoundRequestContext): HandlerResult {
+export function createSubscriber({
+  session,
+  connection,
+  uri,
+  deps,
+  message,
+}: BoundRequestContext): HandlerResult {
   requirePermission(connection, 'subscribe', 'subscribe');
   const stream = requireStream(session, uri.params.stream, connection);
   const subscriberId = requireId(uri.params.subscriber, 'subscriber');
-  const subscriber = {
+  const subscriber: LiveSubscriber = {
     id: subscriberId,
     streamId: stream.id,
     connectionId: connection.id,
     creationTime: deps.now(),
+    captionsActive: captionsRequested(message.content.channel),
   };
   session.addSubscriber(stream, subscriber);
   return {
@@ -59,6 +79,11 @@ export function updateSubscriber({
   const kind = channel === 'audio1' ? 'audio' : channel === 'video1' ? 'video' : null;
   if (kind && typeof message.content.active === 'boolean') {
     session.media.subscriberChannelChanged(stream, subscriber, kind, message.content.active);
+    return {};
+  }
+  // `subscribeToCaptions`: live captions of the stream are sent to this subscriber while it is on.
+  if (channel === 'caption1' && typeof message.content.active === 'boolean') {
+    subscriber.captionsActive = message.content.active;
     return {};
   }
   deps.logger.debug({ subscriberId: subscriber.id, content: message.content }, 'subscriber preference');

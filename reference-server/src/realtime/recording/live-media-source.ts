@@ -211,6 +211,7 @@ export class LiveMediaSource extends TypedEmitter<MediaSourceEvents> implements 
     return {
       streamId: stream.id,
       connectionId: stream.connectionId,
+      connectionData: this.#session.connection(stream.connectionId)?.data ?? '',
       videoType: streamVideoType(stream) ?? 'camera',
       layoutClassList: [...stream.layoutClassList],
       createdAt: stream.creationTime,

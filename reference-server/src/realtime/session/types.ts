@@ -98,6 +98,11 @@ export interface LiveSubscriber {
   readonly streamId: string;
   readonly connectionId: string;
   readonly creationTime: number;
+  /**
+   * Whether the subscriber receives the stream's live captions (`subscribeToCaptions`: channel
+   * `caption1` active in the subscriber create or a later update). Absent means off.
+   */
+  captionsActive?: boolean;
 }
 
 /** An archive as clients see it in the session state and in archive events. */

@@ -23,6 +23,7 @@ import type { ProjectEvents } from '../../projects/project-events.js';
 import type { ArchiveRecord, ProjectRecord, Store } from '../../store/types.js';
 import { killProcessesMentioning } from '../compositor/process-census.js';
 import { RecordingError } from '../errors.js';
+import { individualRecording } from '../individual/individual-recording.js';
 import type { ArchiveNotifier, MediaSourceProvider } from '../media-source.js';
 import { FinishingArchives, finishArchive } from './archive-finishing.js';
 import { ArchiveRecordWriter } from './archive-record-writer.js';
@@ -70,7 +71,7 @@ export interface ArchiveManagerOptions {
   now: () => number;
   ffmpegPath?: string;
   logger: ArchiveLogger;
-  /** Individual-stream recording; without it `outputMode: individual` is refused with 400 (40023). */
+  /** Individual-stream recording. Default: this server's ({@link individualRecording}). */
   individual?: IndividualRecording;
   /** Automatic-stop limits; Vonage's by default. */
   limits?: Partial<ArchiveLimits>;
@@ -96,12 +97,14 @@ export class ArchiveManager {
   readonly #finishing = new FinishingArchives();
   /** `archiveMode: always` sessions: automatic start and rollover. */
   readonly #automatic: AutomaticArchives;
+  readonly #individual: IndividualRecording;
   #closed = false;
 
   constructor(options: ArchiveManagerOptions) {
     this.#options = options;
     this.#limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
     this.#timers = options.timers ?? NODE_TIMERS;
+    this.#individual = options.individual ?? individualRecording;
     this.#running = new RunningArchives(options.notifier, options.logger);
     this.#records = new ArchiveRecordWriter({
       store: options.store,
@@ -127,12 +130,6 @@ export class ArchiveManager {
    */
   async start(project: ProjectRecord, request: ArchiveStartRequest): Promise<ArchiveRecord> {
     this.#assertOpen();
-    if (request.outputMode === 'individual' && !this.#options.individual) {
-      throw new RecordingError(
-        'INDIVIDUAL_UNSUPPORTED',
-        'outputMode individual is not supported by this server yet: it records composed archives only (outputMode composed)',
-      );
-    }
     const settings = parseStartRequest(request);
     const session = await this.#options.store.sessions.get(settings.sessionId);
     if (!session || session.applicationId !== project.applicationId) {
@@ -271,7 +268,7 @@ export class ArchiveManager {
         this.#finish(project, current, () =>
           finishFromDisk(archiveData(record).outputMode, this.#directoryOf(record.id), {
             ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
-            ...(this.#options.individual ? { individual: this.#options.individual } : {}),
+            individual: this.#individual,
           }),
         ),
       );
@@ -347,8 +344,9 @@ export class ArchiveManager {
         source,
         workDirectory,
         selection: selectionOf(settings.streamMode, streams),
+        createdAt: now,
         ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
-        ...(this.#options.individual ? { individual: this.#options.individual } : {}),
+        individual: this.#individual,
       });
     } catch (error) {
       throw new RecordingError('INTERNAL', (error as Error).message, { cause: error });

@@ -9,6 +9,7 @@ import { ComposedRecorder } from '../compositor/composed-recorder.js';
 import type { VideoEncoding } from '../compositor/ffmpeg-args.js';
 import type { StreamSelection } from '../compositor/plan.js';
 import { type JournalSegment, joinSegments, readJournal } from '../compositor/segment-journal.js';
+import { readIndividualJournal, recordedMs } from '../individual/journal.js';
 import type { Layout, Resolution } from '../layouts.js';
 import type { MediaSource } from '../media-source.js';
 import { defaultFfprobePath, probeMedia } from '../probe.js';
@@ -75,6 +76,8 @@ export interface RecordingParams {
   source: MediaSource;
   workDirectory: string;
   selection: StreamSelection;
+  /** The archive's `createdAt` (ms since the epoch). */
+  createdAt: number;
   ffmpegPath?: string;
   /** Required for `individual` archives. */
   individual?: IndividualRecording;
@@ -131,6 +134,7 @@ function individualRecording(params: RecordingParams, individual: IndividualReco
     hasAudio: settings.hasAudio,
     hasVideo: settings.hasVideo,
     selection: params.selection,
+    createdAt: params.createdAt,
     ...(params.ffmpegPath ? { ffmpegPath: params.ffmpegPath } : {}),
   });
   let failed = false;
@@ -189,5 +193,7 @@ export async function finishFromDisk(
   if (!options.individual) throw new Error('Individual-stream recording is not available on this server');
   const path = join(directory, INDIVIDUAL_OUTPUT);
   if (!(await options.individual.packageFromDisk(directory, path))) return null;
-  return { file: zipFile(path), durationMs: 0 };
+  // Packaging finished the files the crash interrupted and journalled their ends.
+  const journal = await readIndividualJournal(directory);
+  return { file: zipFile(path), durationMs: journal ? recordedMs(journal.files, Date.now()) : 0 };
 }

@@ -61,6 +61,8 @@ export interface IndividualRecorderParams {
   hasAudio: boolean;
   hasVideo: boolean;
   selection: StreamSelection;
+  /** The archive's `createdAt` (ms since the epoch), for the manifest. */
+  createdAt?: number;
   ffmpegPath?: string;
 }
 

@@ -48,6 +48,7 @@ class TickingSource extends TypedEmitter<MediaSourceEvents> implements MediaSour
   readonly #stream: SourceStream = {
     streamId: 'a',
     connectionId: 'c',
+    connectionData: '',
     videoType: 'camera',
     layoutClassList: [],
     createdAt: 0,

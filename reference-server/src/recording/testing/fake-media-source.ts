@@ -17,6 +17,8 @@ const CODECS = {
 export class FakeMediaSource extends TypedEmitter<MediaSourceEvents> implements MediaSource {
   readonly #streams = new Map<string, { stream: SourceStream; media: RtpTestSource | null }>();
   #connections = 1;
+  /** Tracks whose packets are held back (`<streamId>/<kind>`). */
+  readonly #held = new Set<string>();
   /** Keyframe requests received, by stream. */
   readonly keyFrameRequests: string[] = [];
 
@@ -45,13 +47,16 @@ export class FakeMediaSource extends TypedEmitter<MediaSourceEvents> implements 
   addStream(
     streamId: string,
     media: RtpTestSource | null,
-    options: Partial<Pick<SourceStream, 'connectionId' | 'videoType' | 'layoutClassList'>> = {},
+    options: Partial<
+      Pick<SourceStream, 'connectionId' | 'connectionData' | 'videoType' | 'layoutClassList'>
+    > = {},
   ): SourceStream {
     const video = media ? media.options.video : 'vp8';
     const audio = media ? media.options.audio : true;
     const stream: SourceStream = {
       streamId,
       connectionId: options.connectionId ?? `conn-${streamId}`,
+      connectionData: options.connectionData ?? '',
       videoType: options.videoType ?? 'camera',
       layoutClassList: options.layoutClassList ?? [],
       createdAt: Date.now(),
@@ -81,9 +86,24 @@ export class FakeMediaSource extends TypedEmitter<MediaSourceEvents> implements 
     if (this.#streams.delete(streamId)) this.emit('streamRemoved', streamId);
   }
 
+  /**
+   * Holds back (or releases again) the packets of one track of a stream, as a publisher whose video
+   * starts late would; subscriptions stay in place.
+   */
+  holdTrack(streamId: string, kind: MediaKind, held: boolean): void {
+    const key = `${streamId}/${kind}`;
+    if (held) this.#held.add(key);
+    else this.#held.delete(key);
+  }
+
   subscribe(streamId: string, kind: MediaKind, sink: RtpSink): () => void {
     const media = this.#streams.get(streamId)?.media;
-    return media ? media.subscribe(kind, sink) : () => undefined;
+    const key = `${streamId}/${kind}`;
+    return media
+      ? media.subscribe(kind, (packet) => {
+          if (!this.#held.has(key)) sink(packet);
+        })
+      : () => undefined;
   }
 
   requestKeyFrame(streamId: string): void {

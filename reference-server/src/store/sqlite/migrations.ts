@@ -119,6 +119,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jtis_by_expiry ON jtis (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'experience composer renders',
+    sql: `
+      CREATE TABLE renders (
+        id TEXT PRIMARY KEY,
+        application_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX renders_by_application ON renders (application_id, created_at DESC, id DESC);
+      CREATE INDEX renders_by_status ON renders (status);
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import type {
   CallbackRecord,
   IdempotencyRecord,
   ProjectRecord,
+  RenderRecord,
   SessionRecord,
   WebhookDeliveryRecord,
 } from '../types.js';
@@ -151,8 +152,21 @@ export function broadcastFromRow(row: Row): BroadcastRecord {
   };
 }
 
-/** Maps an archive or broadcast record (same columns) to named statement parameters. */
-export function mediaJobParams(r: ArchiveRecord | BroadcastRecord) {
+/** Maps a `renders` row to a record. */
+export function renderFromRow(row: Row): RenderRecord {
+  return {
+    id: str(row, 'id'),
+    applicationId: str(row, 'application_id'),
+    sessionId: str(row, 'session_id'),
+    status: oneOf(row, 'status', ['starting', 'started', 'stopped', 'failed']),
+    createdAt: int(row, 'created_at'),
+    updatedAt: int(row, 'updated_at'),
+    data: json<Record<string, unknown>>(row, 'data'),
+  };
+}
+
+/** Maps an archive, broadcast or render record (same columns) to named statement parameters. */
+export function mediaJobParams(r: ArchiveRecord | BroadcastRecord | RenderRecord) {
   return {
     id: r.id,
     application_id: r.applicationId,

@@ -57,7 +57,7 @@ export class RoutedSessionHarness {
   connect(
     sessionId: string,
     connectionId: string,
-    options: { layoutClassList?: string[]; mediaMode?: 'routed' | 'relayed' } = {},
+    options: { layoutClassList?: string[]; mediaMode?: 'routed' | 'relayed'; data?: string } = {},
   ): TestConnection {
     const session = this.session(sessionId, options.mediaMode);
     const inbox: OutboundMessage[] = [];
@@ -66,7 +66,7 @@ export class RoutedSessionHarness {
       sessionId,
       role: 'moderator',
       permissions: ['publish', 'subscribe', 'forceunpublish', 'forcedisconnect', 'forcemute'],
-      data: '',
+      data: options.data ?? '',
       initialLayoutClassList: options.layoutClassList ?? [],
       creationTime: Date.now(),
       connectionEventsSuppressed: false,
