@@ -3,8 +3,10 @@
  * and `recording.svg`.
  *
  * 1. **CPU per archive minute** — for 640x480 and 1280x720 × 2 and 4 streams: a composed archive
- *    (`ComposedRecorder` as the archive manager configures it) of stand-in publishers (ffmpeg encoding
- *    a test pattern to real VP8 + Opus RTP, `RtpTestSource`, fed through `FakeMediaSource` in real time),
+ *    (`ComposedRecorder` as the archive manager configures it) of stand-in publishers (a test pattern
+ *    encoded once to VP8 + Opus and replayed as RTP in a loop at its native rate, `LoopedRtpSource`, fed
+ *    through `FakeMediaSource` in real time — live encoders fell behind real time on a loaded machine
+ *    and made the composer look slow, see `src/recording/bench/looped-rtp-source.ts`),
  *    recorded for BENCH_RECORDING_DURATION seconds. The composer's ffmpeg, the Node process and the
  *    stand-in publishers are measured apart (`/proc`, see `src/recording/bench/cpu-ledger.ts`); the
  *    output is joined and probed.
@@ -33,6 +35,7 @@ import { runLoadTest } from '../src/loadtest/run.js';
 import { BenchArchive, type OutputSample, outputSpeed } from '../src/recording/bench/bench-archive.js';
 import { classifyBenchChild, cpuWindow, takeCpuSnapshot } from '../src/recording/bench/cpu-ledger.js';
 import { writeFlushingFfmpeg } from '../src/recording/bench/flushing-ffmpeg.js';
+import { LoopedRtpSource } from '../src/recording/bench/looped-rtp-source.js';
 import { procfsAvailable } from '../src/recording/bench/proc-stat.js';
 import {
   type CapacityStep,
@@ -44,7 +47,6 @@ import {
 } from '../src/recording/bench/recording-report.js';
 import type { Resolution } from '../src/recording/layouts.js';
 import { FakeMediaSource } from '../src/recording/testing/fake-media-source.js';
-import { RtpTestSource } from '../src/recording/testing/rtp-test-source.js';
 
 /** A positive number from the environment, or the default; a bad value stops the run naming the variable. */
 function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -107,10 +109,10 @@ const results: RecordingBenchResults = {
 
 const root = await mkdtemp(join(tmpdir(), 'parley-recording-bench-'));
 const ffmpegPath = await writeFlushingFfmpeg(root);
-const sources: RtpTestSource[] = [];
+const sources: LoopedRtpSource[] = [];
 try {
   for (const [index, pattern] of PATTERNS.entries()) {
-    const source = new RtpTestSource({
+    const source = new LoopedRtpSource({
       size: sourceSize,
       frameRate: sourceFps,
       pattern,
@@ -350,8 +352,9 @@ ${results.loadAverage.end}. CPU-second figures do not depend on other load; spee
 ## CPU per composed archive minute (issue 8)
 
 Each run records a composed archive (\`bestFit\`, H.264 + AAC, the archive manager's default bitrate cap)
-of 2 or 4 stand-in publishers: ffmpeg encoding a test pattern (${sourceSpec}) to VP8 + Opus RTP on
-127.0.0.1, handed to the recorder through \`FakeMediaSource\` in real time. After ${SETTLE_SECONDS} s of output,
+of 2 or 4 stand-in publishers: a 4-second clip of a test pattern (${sourceSpec}) encoded once to VP8 +
+Opus, replayed in a loop at its native rate as RTP on 127.0.0.1 (\`LoopedRtpSource\`: live encoders fell
+behind real time on a loaded machine), handed to the recorder through \`FakeMediaSource\` in real time. After ${SETTLE_SECONDS} s of output,
 ${recordSeconds} s are measured; then the archive is stopped, joined and probed with ffprobe.
 
 ![Composer CPU seconds per archive minute](recording.svg)
@@ -368,7 +371,7 @@ ${results.costFailures.length > 0 ? `\nRuns that could not record:\n\n${results.
   \`-flush_packets 1\` (ffmpeg 5.1 otherwise buffers ~256 KB of output; see
   \`src/recording/bench/flushing-ffmpeg.ts\`). *Stop*: how long \`stop()\` took — the composer first drains
   to the stop time, so a long stop means it was behind.
-- The stand-in publishers' own encoding is measured apart and not counted (browsers encode).
+- The stand-in publishers' own cost (replaying their clips) is measured apart and not counted.
 
 ## Simultaneous composed archives vs SFU delivery
 

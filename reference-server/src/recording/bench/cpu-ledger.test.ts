@@ -104,6 +104,7 @@ describe('classifyBenchChild', () => {
       'composer',
     );
     expect(classifyBenchChild(['ffmpeg', '-re', '-f', 'lavfi', '-i', 'testsrc'])).toBe('test-media');
+    expect(classifyBenchChild(['ffmpeg', '-re', '-stream_loop', '-1', '-i', 'clip.mkv'])).toBe('test-media');
     expect(
       classifyBenchChild(['/usr/bin/node', '--import', 'tsx', '/x/src/sfu/workers/worker-main.ts', '{}']),
     ).toBe('sfu-worker');

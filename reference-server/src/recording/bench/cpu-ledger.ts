@@ -116,13 +116,15 @@ export function cpuWindow(before: CpuSnapshot, after: CpuSnapshot): CpuWindow {
 
 /**
  * The child kinds of the recording benchmark: `composer` (an ffmpeg with a filter graph: the archive
- * compositor), `test-media` (an ffmpeg encoding a lavfi test pattern: the stand-in publishers),
+ * compositor), `test-media` (an ffmpeg encoding a lavfi test pattern, or looping a clip with
+ * `-stream_loop`: the stand-in publishers),
  * `sfu-worker` (an SFU worker process of the load tool) and `other`.
  */
 export function classifyBenchChild(commandLine: readonly string[]): string {
   const isFfmpeg = /(^|\/)ffmpeg$/.test(commandLine[0] ?? '');
   if (isFfmpeg && commandLine.includes('-filter_complex')) return 'composer';
-  if (isFfmpeg && commandLine.includes('lavfi')) return 'test-media';
+  if (isFfmpeg && (commandLine.includes('lavfi') || commandLine.includes('-stream_loop')))
+    return 'test-media';
   if (commandLine.some((arg) => /worker-main\.[cm]?[jt]s$/.test(arg))) return 'sfu-worker';
   return 'other';
 }

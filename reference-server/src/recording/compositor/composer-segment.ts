@@ -1,7 +1,7 @@
 /**
  * One composer process for one {@link ComposerPlan}: reserves loopback ports, writes the SDP, starts
- * ffmpeg, forwards the planned tracks to it and asks each video publisher for a keyframe (a decoder can
- * start only on one). A recorder replaces the segment when the plan changes.
+ * ffmpeg, forwards the planned tracks to it and asks the video publishers for keyframes (a decoder can
+ * start only on one; see keyframe-requests.ts). A recorder replaces the segment when the plan changes.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,8 +10,10 @@ import type { MediaSource } from '../media-source.js';
 import { type ComposerOutput, composerArgs, type VideoEncoding } from './ffmpeg-args.js';
 import { type FfmpegExit, FfmpegProcess } from './ffmpeg-process.js';
 import { buildFilterGraph, type VideoTileInput } from './filter-graph.js';
+import { requestKeyframesWhileNeeded } from './keyframe-requests.js';
 import type { ComposerPlan } from './plan.js';
 import { releasePortPair, reservePortPair, waitUntilBound } from './ports.js';
+import { rtpReceiveBufferBytes } from './receive-buffer.js';
 import { type ForwardedTrack, RtpForwarder } from './rtp-forwarder.js';
 import { buildSdp, type SdpTrack, sdpCodecFor } from './sdp.js';
 
@@ -115,7 +117,14 @@ export class ComposerSegment {
       video,
       audio,
     });
-    const args = composerArgs({ sdpPath, graph, encoding: options.encoding, outputs: options.outputs });
+    const receiveBufferBytes = await rtpReceiveBufferBytes();
+    const args = composerArgs({
+      sdpPath,
+      graph,
+      encoding: options.encoding,
+      outputs: options.outputs,
+      ...(receiveBufferBytes === null ? {} : { receiveBufferBytes }),
+    });
     // Packets are held from here until ffmpeg listens (see RtpForwarder): ffmpeg times each track from
     // its first packet, so the segment's time 0 is this moment, however long ffmpeg takes to start.
     let listening: (bound: Promise<void>) => void = () => undefined;
@@ -134,13 +143,13 @@ export class ComposerSegment {
     // sent before would be lost, and the segment's time 0 would move to whenever ffmpeg got going.
     listening(waitUntilBound(ports, BIND_TIMEOUT_MS, exited.signal));
     const segment = new ComposerSegment(process, forwarder, ports, startedAt);
-    // Ask for keyframes at once (packets are held until ffmpeg listens; a decoder starts on a keyframe),
-    // and again a little later in case a request was lost.
-    const keyframes = () => {
-      for (const { tile } of video) source.requestKeyFrame(tile.streamId);
-    };
-    keyframes();
-    setTimeout(keyframes, 1000).unref();
+    // Packets are held until ffmpeg listens, so a keyframe asked for now is not lost; see
+    // keyframe-requests.ts for when the composer asks again.
+    if (video.length > 0) {
+      requestKeyframesWhileNeeded(process, segment.firstOutput(), () => {
+        for (const { tile } of video) source.requestKeyFrame(tile.streamId);
+      });
+    }
     return segment;
   }
 

@@ -46,6 +46,20 @@ describe('composerArgs outputs', () => {
     expect(args[args.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*1)');
   });
 
+  it('sets the RTP sockets’ receive buffer before the SDP input when asked, and rejects a bad one', () => {
+    const base = {
+      sdpPath: '/w/s.sdp',
+      graph,
+      encoding: { defaultMaxBitrate: 1_000_000 },
+      outputs: [{ kind: 'mp4' as const, path: '/w/a.mp4' }],
+    };
+    const args = composerArgs({ ...base, receiveBufferBytes: 4_194_304 });
+    expect(args.indexOf('-buffer_size')).toBe(args.indexOf('-i') - 2);
+    expect(args[args.indexOf('-buffer_size') + 1]).toBe('4194304');
+    expect(composerArgs(base)).not.toContain('-buffer_size');
+    expect(() => composerArgs({ ...base, receiveBufferBytes: 0 })).toThrow(/receiveBufferBytes/);
+  });
+
   it('escapes only the characters av_get_token treats specially', () => {
     expect(teeTargetEscape('rtmp://h/app/k-1_2?x=y&z')).toBe('rtmp://h/app/k-1_2?x=y&z');
     expect(teeTargetEscape("a'b|c\\d")).toBe("a\\'b\\|c\\\\d");

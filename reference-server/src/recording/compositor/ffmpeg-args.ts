@@ -165,6 +165,8 @@ export interface ComposerArgsOptions {
   graph: FilterGraph;
   encoding: VideoEncoding;
   outputs: readonly ComposerOutput[];
+  /** The receive buffer of each RTP socket in bytes (`-buffer_size`); ffmpeg's default when omitted. */
+  receiveBufferBytes?: number;
 }
 
 /** The full argument list of a composer process (without the `ffmpeg` executable). */
@@ -190,9 +192,17 @@ export function composerArgs(options: ComposerArgsOptions): string[] {
     '500',
     '-thread_queue_size',
     '4096',
-    '-i',
-    options.sdpPath,
   );
+  // See receive-buffer.ts: bursts of held packets must not overflow the sockets.
+  if (options.receiveBufferBytes !== undefined) {
+    if (!Number.isInteger(options.receiveBufferBytes) || options.receiveBufferBytes <= 0) {
+      throw new RangeError(
+        `receiveBufferBytes must be a positive integer, got ${options.receiveBufferBytes}`,
+      );
+    }
+    args.push('-buffer_size', String(options.receiveBufferBytes));
+  }
+  args.push('-i', options.sdpPath);
   args.push('-filter_complex', graph.graph);
   if (graph.videoOut) args.push('-map', graph.videoOut, ...videoArgs(options.encoding, options.outputs));
   if (graph.audioOut)
