@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       mediaPortMax: null,
       turnServers: [],
       sfuWorkers: 0,
+      simulcast: true,
       recordingsDir: null,
       ffmpegPath: 'ffmpeg',
       chromiumPath: null,
@@ -46,6 +47,13 @@ describe('loadConfig', () => {
     expect(() => load(['--sfu-workers', '-1'])).toThrow('--sfu-workers must be an integer from 0 to 64');
     expect(() => load([], { PARLEY_SFU_WORKERS: 'two' })).toThrow('PARLEY_SFU_WORKERS must be an integer');
     expect(() => load(['--recordings-dir', ' '])).toThrow('--recordings-dir must not be empty');
+  });
+
+  it('reads the simulcast switch', () => {
+    expect(load(['--simulcast', 'off']).simulcast).toBe(false);
+    expect(load([], { PARLEY_SIMULCAST: 'on' }).simulcast).toBe(true);
+    expect(() => load(['--simulcast', 'maybe'])).toThrow('--simulcast must be on or off, got "maybe"');
+    expect(() => load([], { PARLEY_SIMULCAST: '1' })).toThrow('PARLEY_SIMULCAST must be on or off');
   });
 
   it('reads environment variables, and flags win over them', () => {

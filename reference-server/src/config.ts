@@ -65,6 +65,8 @@ export interface ServerConfig {
    * processes and places each session on the least-loaded one.
    */
   sfuWorkers: number;
+  /** Routed sessions ask publishers for simulcast and each subscriber gets the layer that fits it. */
+  simulcast: boolean;
   /** Where archives, broadcast segments and recording work files go; null means `<dataDir>/recordings`. */
   recordingsDir: string | null;
   /** The ffmpeg executable the recorder runs (ffprobe is looked up beside it). */
@@ -313,6 +315,20 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     parse: integer('--sfu-workers', 0, 64),
   }),
   option({
+    key: 'simulcast',
+    flag: 'simulcast',
+    env: 'PARLEY_SIMULCAST',
+    defaultText: 'on',
+    description:
+      '`on` asks publishers in routed sessions to send simulcast (several resolutions of their video); each subscriber then receives the layer that fits its preferred resolution and frame rate and its bandwidth, switching down under congestion and back when it clears. `off` has publishers send one encoding that every subscriber receives.',
+    parse: (raw) => {
+      const value = raw.trim().toLowerCase();
+      if (value === 'on' || value === 'true') return true;
+      if (value === 'off' || value === 'false') return false;
+      throw new ConfigError(`--simulcast must be on or off, got "${raw}"`);
+    },
+  }),
+  option({
     key: 'recordingsDir',
     flag: 'recordings-dir',
     env: 'PARLEY_RECORDINGS_DIR',
@@ -414,6 +430,7 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     ...mediaPorts(value('mediaPortMin', null), value('mediaPortMax', null)),
     turnServers: value('turnServers', []),
     sfuWorkers: value('sfuWorkers', 0),
+    simulcast: value('simulcast', true),
     recordingsDir: value('recordingsDir', null),
     ffmpegPath: value('ffmpegPath', 'ffmpeg'),
     chromiumPath: value('chromiumPath', null),

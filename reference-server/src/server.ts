@@ -161,6 +161,7 @@ export function sfuEngineOptions(config: ServerConfig): SfuEngineOptions {
       ? { portRange: { min: config.mediaPortMin, max: config.mediaPortMax } }
       : {}),
     iceServers: config.turnServers,
+    simulcast: config.simulcast,
   };
 }
 

@@ -62,6 +62,8 @@ export interface Realtime {
   readonly gateway: SignalingGateway;
   /** The ICE servers handed to clients. */
   readonly iceServers: readonly IceServer[];
+  /** Whether routed sessions ask publishers for simulcast (the SFU engine's `simulcast` option). */
+  readonly simulcast: boolean;
   /** The live media of routed sessions, for the archive and broadcast managers. */
   readonly mediaSources: MediaSourceProvider;
   /** Tells clients which archives record their session (`archiveStarted` / `archiveStopped`). */
@@ -107,6 +109,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     registry,
     gateway,
     iceServers,
+    simulcast: sfu?.simulcast ?? false,
     mediaSources,
     archiveNotifier,
     disconnectProject: (applicationId) => registry.closeProject(applicationId),

@@ -3,14 +3,19 @@ import { SfuError } from './errors.js';
 import { resolveSfuEngineOptions } from './options.js';
 
 describe('resolveSfuEngineOptions', () => {
-  it('defaults to loopback only, no ICE servers and 2 Mbps REMB', () => {
+  it('defaults to loopback only, no ICE servers, 2 Mbps REMB and simulcast', () => {
     expect(resolveSfuEngineOptions()).toEqual({
       listenIps: ['127.0.0.1'],
       announcedAddress: undefined,
       portRange: undefined,
       iceServers: [],
       publisherMaxBitrate: 2_000_000,
+      simulcast: true,
     });
+    expect(resolveSfuEngineOptions({ simulcast: false }).simulcast).toBe(false);
+    expect(() => resolveSfuEngineOptions({ simulcast: 'yes' as never })).toThrow(
+      /simulcast must be a boolean/,
+    );
   });
 
   it('keeps a valid deployment configuration', () => {

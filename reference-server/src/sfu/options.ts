@@ -13,6 +13,7 @@ export interface ResolvedSfuEngineOptions {
   readonly portRange: PortRange | undefined;
   readonly iceServers: readonly IceServer[];
   readonly publisherMaxBitrate: number;
+  readonly simulcast: boolean;
 }
 
 /** The wildcard listen address: gather on every interface. */
@@ -63,12 +64,17 @@ export function resolveSfuEngineOptions(options: SfuEngineOptions = {}): Resolve
     );
   }
 
+  const simulcast = options.simulcast ?? sfuEngineOptionDefaults.simulcast;
+  if (typeof simulcast !== 'boolean')
+    throw invalid(`simulcast must be a boolean, got ${JSON.stringify(simulcast)}`);
+
   return {
     listenIps: Object.freeze([...listenIps]),
     announcedAddress,
     portRange: portRange && { min: portRange.min, max: portRange.max },
     iceServers: Object.freeze(iceServers.map((server) => ({ ...server }))),
     publisherMaxBitrate,
+    simulcast,
   };
 }
 

@@ -95,6 +95,12 @@ export interface SfuEngineOptions {
    * loss and NACKs), never under 100 kbps (or this value, if lower); with no subscriber, this value.
    */
   publisherMaxBitrate?: number;
+  /**
+   * Whether publishers are asked to send simulcast (several encodings of their video, from which each
+   * subscriber gets the one that fits its preferred resolution and its bandwidth). The engine accepts
+   * simulcast offers either way; this is what the gateway advertises. Default true.
+   */
+  simulcast?: boolean;
 }
 
 /** The defaults of {@link SfuEngineOptions}. */
@@ -102,6 +108,7 @@ export const sfuEngineOptionDefaults = {
   listenIps: ['127.0.0.1'],
   iceServers: [],
   publisherMaxBitrate: 2_000_000,
+  simulcast: true,
 } as const satisfies SfuEngineOptions;
 
 /** A codec as negotiated on a transport (names as in SDP `a=rtpmap`, e.g. `audio/opus`, `video/H264`). */
@@ -208,8 +215,49 @@ export interface Producer extends EventSource<ProducerEvents> {
   close(): void;
 }
 
+/**
+ * What a subscriber wants of a simulcast video (OpenTok `setPreferredResolution` and
+ * `setPreferredFrameRate`). An absent field sets no limit.
+ */
+export interface VideoLayerPreferences {
+  /** The largest frame width wanted, in pixels. */
+  maxWidth?: number;
+  /** The largest frame height wanted, in pixels. */
+  maxHeight?: number;
+  /** The highest frame rate wanted, in frames per second. */
+  maxFrameRate?: number;
+}
+
+/** One simulcast layer of a video producer, as measured by the engine. */
+export interface VideoLayer {
+  /** Its rank among the producer's layers, 0 being the lowest quality. */
+  index: number;
+  /** The `a=rid` of a RID-simulcast layer. */
+  rid?: string;
+  /** The publisher's SSRC of the layer, once seen. */
+  ssrc?: number;
+  /** The frame size, once seen in a keyframe (VP8). */
+  width?: number;
+  height?: number;
+  /** Measured frames per second. */
+  frameRate?: number;
+  /** Measured bits per second. */
+  bitrate: number;
+}
+
 /** Events of a {@link Consumer}. */
 export type ConsumerEvents = {
+  /**
+   * Simulcast: the subscriber now receives another layer (the switch happened on a keyframe of it).
+   * Emitted for the first layer too.
+   */
+  layerchange: [layer: VideoLayer];
+  /**
+   * Simulcast congestion hint: `false` when video to this subscriber stopped because even the lowest
+   * layer does not fit its bandwidth, `true` when the engine tries it again. The gateway tells the client
+   * (OpenTok's "subscriber video disabled/enabled" hint).
+   */
+  congestion: [videoEnabled: boolean];
   /** The consumer closed (for any reason). Emitted once. */
   close: [];
   /** The consumer closed because its producer closed. Emitted before `close`. */
@@ -246,6 +294,15 @@ export interface Consumer extends EventSource<ConsumerEvents> {
   resume(): void;
   /** Asks the producer's publisher for a keyframe. */
   requestKeyFrame(): void;
+  /** Simulcast video: the layer forwarded now; null before the first one or while paused by congestion. */
+  readonly currentLayer: VideoLayer | null;
+  /**
+   * Sets the subscriber's preferred resolution and frame rate: a simulcast video consumer forwards the
+   * highest layer within them that its bandwidth allows. Replaces the previous preferences; without
+   * simulcast it has no effect. Throws an `SfuError` (`INVALID_ARGUMENT`) naming a field that is not a
+   * positive number.
+   */
+  setPreferredLayers(preferences: VideoLayerPreferences): void;
   /** Closes the consumer. Idempotent. */
   close(): void;
 }
@@ -390,6 +447,8 @@ export interface SfuEngine extends EventSource<SfuEngineEvents> {
   readonly name: string;
   /** The ICE servers to hand to clients (from {@link SfuEngineOptions.iceServers}). */
   readonly iceServers: readonly IceServer[];
+  /** Whether publishers of routed sessions are asked for simulcast ({@link SfuEngineOptions.simulcast}). */
+  readonly simulcast: boolean;
   readonly closed: boolean;
   /** Creates the router of a session. Rejects when the session already has an open router. */
   createRouter(options: { sessionId: string }): Promise<Router>;

@@ -67,7 +67,12 @@ describe('session info', () => {
     const res = await sessionInfo(`/anvil.opentok.com/session/${routed}?extended=true`, fx.token(routed));
     expect(res.json()[0]).toMatchObject({
       session_id: routed,
-      properties: { p2p: { preference: { value: 'disabled' } } },
+      // The fixture's SFU engine has simulcast on (the default): routed sessions advertise it.
+      properties: {
+        p2p: { preference: { value: 'disabled' } },
+        simulcast: true,
+        streamSimulcastRidEnabled: true,
+      },
     });
   });
 

@@ -118,8 +118,11 @@ export function clientProtocolResource(realtime: Realtime): ResourceModule {
                 p2p: { preference: { value: session.mediaMode === 'relayed' ? 'enabled' : 'disabled' } },
                 reconnection: true,
                 renegotiation: true,
-                simulcast: false,
-                streamSimulcastRidEnabled: false,
+                // `simulcast` is informational for OpenTok.js (its analytics); the switch is
+                // `generateoffer`'s `simulcastEnabled`. RID simulcast (`sendEncodings`) rather than the
+                // legacy SSRC-group munging, which current Chromium ignores (it then sends one layer).
+                simulcast: session.mediaMode === 'routed' && realtime.simulcast,
+                streamSimulcastRidEnabled: session.mediaMode === 'routed' && realtime.simulcast,
                 e2ee: session.e2ee,
                 singlePeerConnection: false,
               },

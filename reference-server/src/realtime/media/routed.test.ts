@@ -1,6 +1,7 @@
 import { TypedEmitter } from '@parley/events';
 import { describe, expect, it } from 'vitest';
 import type {
+  ConsumerEvents,
   IceCandidate,
   Producer,
   ProducerEvents,
@@ -12,6 +13,7 @@ import type {
   SubscriberTransport,
   SubscriberTransportEvents,
   TransportConnectionState,
+  VideoLayerPreferences,
 } from '../../sfu/types.js';
 import { silentLogger } from '../logger.js';
 import { LiveSessionRegistry } from '../session/registry.js';
@@ -57,7 +59,24 @@ class FakeTransport<E extends PublisherTransportEvents | SubscriberTransportEven
   }
 }
 
-function fakeEngine() {
+/** A fake video consumer recording the preferences it is given; emits engine events on demand. */
+class FakeVideoConsumer extends TypedEmitter<ConsumerEvents> {
+  readonly kind = 'video';
+  readonly closed = false;
+  paused = false;
+  readonly preferences: VideoLayerPreferences[] = [];
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  setPreferredLayers(preferences: VideoLayerPreferences): void {
+    this.preferences.push(preferences);
+  }
+}
+
+function fakeEngine(options: { simulcast?: boolean; consumers?: () => FakeVideoConsumer[] } = {}) {
   const publishers: FakeTransport<PublisherTransportEvents>[] = [];
   const subscribers: FakeTransport<SubscriberTransportEvents>[] = [];
   let routerClosed = false;
@@ -74,6 +93,7 @@ function fakeEngine() {
     },
     async createSubscriberTransport({ streamId, subscriberId }: { streamId: string; subscriberId: string }) {
       const t = new FakeTransport<SubscriberTransportEvents>('subscriber', streamId, subscriberId);
+      t.consumers = options.consumers?.() ?? [];
       subscribers.push(t);
       return t as unknown as SubscriberTransport;
     },
@@ -88,6 +108,7 @@ function fakeEngine() {
   const engine = {
     name: 'fake',
     iceServers: [],
+    simulcast: options.simulcast ?? false,
     closed: false,
     getRouter: () => undefined,
     createRouter: async () => router,
@@ -134,8 +155,8 @@ function fakeProducer(kind: 'audio' | 'video', streamId: string): FakeProducer &
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup() {
-  const fake = fakeEngine();
+function setup(options: Parameters<typeof fakeEngine>[0] = {}) {
+  const fake = fakeEngine(options);
   const registry = new LiveSessionRegistry({
     createMedia: (s) => new RoutedMedia(s, fake.engine, silentLogger),
   });
@@ -198,7 +219,7 @@ describe('RoutedMedia', () => {
     const ask = inbox.get('alice')?.find((m) => m.method === 'generateoffer');
     expect(ask).toMatchObject({
       uri: '/v2/partner/123/session/s1/stream/st',
-      content: { sourceStreamId: 'MANTIS' },
+      content: { sourceStreamId: 'MANTIS', simulcastEnabled: false },
     });
 
     // Candidates may come first; the engine buffers them until the SDP.
@@ -369,5 +390,55 @@ describe('RoutedMedia', () => {
     const lateAudio = fakeProducer('audio', 'late');
     (lateTransport as unknown as TypedEmitter<PublisherTransportEvents>).emit('producer', lateAudio);
     expect(lateAudio.paused).toBe(true);
+  });
+
+  it('asks for simulcast, hands the subscriber’s preferred resolution to its video consumer, and relays congestion hints', async () => {
+    const consumer = new FakeVideoConsumer();
+    const { session, inbox, connect, fake } = setup({ simulcast: true, consumers: () => [consumer] });
+    const alice = connect('alice');
+    const bob = connect('bob');
+    const stream = newStream('st', alice.id);
+    session.addStream(stream);
+    session.media.streamCreated(stream, alice);
+    await tick();
+    expect(inbox.get('alice')?.find((m) => m.method === 'generateoffer')?.content).toEqual({
+      simulcastEnabled: true,
+      sourceStreamId: 'MANTIS',
+    });
+    fake.publishers[0]?.setState('connected');
+
+    const subscriber = { id: 'sub', streamId: 'st', connectionId: bob.id, creationTime: 0 };
+    session.addSubscriber(stream, subscriber);
+    session.media.subscriberCreated(stream, subscriber);
+    // Preferences that arrive before the transport exists are applied when it does.
+    session.media.subscriberPreferencesChanged?.(stream, subscriber, {
+      preferredWidth: 320,
+      preferredHeight: 240,
+    });
+    await tick();
+    await tick();
+    expect(consumer.preferences.at(-1)).toEqual({ maxWidth: 320, maxHeight: 240 });
+    // Updates merge: a frame rate keeps the resolution; 0 clears the resolution.
+    session.media.subscriberPreferencesChanged?.(stream, subscriber, { preferredFrameRate: 15 });
+    await tick();
+    expect(consumer.preferences.at(-1)).toEqual({ maxWidth: 320, maxHeight: 240, maxFrameRate: 15 });
+    session.media.subscriberPreferencesChanged?.(stream, subscriber, {
+      preferredWidth: 0,
+      preferredHeight: null,
+    });
+    await tick();
+    expect(consumer.preferences.at(-1)).toEqual({ maxFrameRate: 15 });
+
+    consumer.emit('congestion', false);
+    consumer.emit('congestion', true);
+    const hints = inbox.get('bob')?.filter((m) => m.method === 'update') ?? [];
+    expect(hints.map((m) => [m.uri, m.content])).toEqual([
+      ['/v2/partner/123/session/s1/stream/st/subscriber/sub/channel/video1', { active: false }],
+      ['/v2/partner/123/session/s1/stream/st/subscriber/sub/channel/video1', { active: true }],
+    ]);
+    // After the subscription ends, late engine events reach nobody.
+    session.removeSubscriber(stream, 'sub');
+    consumer.emit('congestion', false);
+    expect(inbox.get('bob')?.filter((m) => m.method === 'update')).toHaveLength(2);
   });
 });

@@ -13,12 +13,19 @@ import type {
   Router,
   SfuEngine,
   SubscriberTransport,
+  VideoLayerPreferences,
 } from '../../sfu/types.js';
 import { SignalingError } from '../errors.js';
 import type { RealtimeLogger } from '../logger.js';
 import type { LiveSession } from '../session/live-session.js';
 import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
-import type { JsepMessage, MediaBridge, StreamProducers, StreamProducersEvents } from './types.js';
+import type {
+  JsepMessage,
+  MediaBridge,
+  StreamProducers,
+  StreamProducersEvents,
+  SubscriberVideoPreferences,
+} from './types.js';
 
 /** The `sourceStreamId` of routed media. */
 const MANTIS = 'MANTIS';
@@ -42,6 +49,8 @@ export class RoutedMedia implements MediaBridge {
   #router: Promise<Router> | null = null;
   readonly #publishers = new Map<string, Promise<PublisherTransport>>();
   readonly #subscribers = new Map<string, Promise<SubscriberTransport>>();
+  /** Each subscriber's preferred video size and frame rate (merged from its channel updates). */
+  readonly #videoPreferences = new Map<string, VideoLayerPreferences>();
   /** Streams whose audio a moderator force-muted; their audio producers stay paused. */
   readonly #audioMuted = new Set<string>();
   #closed = false;
@@ -80,7 +89,9 @@ export class RoutedMedia implements MediaBridge {
         this.#session.sendTo(publisher.id, {
           method: 'generateoffer',
           uri: this.#session.uri(['stream', stream.id]),
-          content: { simulcastEnabled: false, sourceStreamId: MANTIS },
+          // OpenTok.js then offers RID simulcast (session info sets `streamSimulcastRidEnabled`), or
+          // munges legacy SSRC-group simulcast into its offer without it; the engine takes both.
+          content: { simulcastEnabled: this.#engine.simulcast, sourceStreamId: MANTIS },
         });
       },
       (error: unknown) => this.#fail(stream, error, 'could not create the publisher transport'),
@@ -113,6 +124,9 @@ export class RoutedMedia implements MediaBridge {
     this.#subscribers.set(subscriber.id, transport);
     transport
       .then(async (t) => {
+        this.#watchCongestion(t, stream, subscriber);
+        const preferences = this.#videoPreferences.get(subscriber.id);
+        if (preferences) this.#applyPreferences(t, preferences);
         const sdp = await t.createOffer();
         this.#session.sendTo(subscriber.connectionId, {
           method: 'offer',
@@ -144,6 +158,31 @@ export class RoutedMedia implements MediaBridge {
           else consumer.pause();
         }
       },
+      () => undefined,
+    );
+  }
+
+  subscriberPreferencesChanged(
+    _stream: LiveStream,
+    subscriber: LiveSubscriber,
+    preferences: SubscriberVideoPreferences,
+  ): void {
+    const merged = { ...this.#videoPreferences.get(subscriber.id) };
+    const fields = [
+      ['preferredWidth', 'maxWidth'],
+      ['preferredHeight', 'maxHeight'],
+      ['preferredFrameRate', 'maxFrameRate'],
+    ] as const;
+    for (const [from, to] of fields) {
+      if (!(from in preferences)) continue;
+      const value = preferences[from];
+      // 0 or null clears the preference (OpenTok.js sends 0 for `setPreferredFrameRate(null)`).
+      if (typeof value === 'number' && Number.isFinite(value) && value > 0) merged[to] = value;
+      else delete merged[to];
+    }
+    this.#videoPreferences.set(subscriber.id, merged);
+    void this.#subscribers.get(subscriber.id)?.then(
+      (transport) => this.#applyPreferences(transport, merged),
       () => undefined,
     );
   }
@@ -266,9 +305,39 @@ export class RoutedMedia implements MediaBridge {
     }
   }
 
+  #applyPreferences(transport: SubscriberTransport, preferences: VideoLayerPreferences): void {
+    for (const consumer of transport.consumers) {
+      if (consumer.kind === 'video' && !consumer.closed) consumer.setPreferredLayers(preferences);
+    }
+  }
+
+  /**
+   * Relays the engine's congestion hints to the subscriber: OpenTok's `update` on its video channel
+   * (`{active: false}` "video disabled for congestion", `{active: true}` "re-enabled"). OpenTok.js answers
+   * with `subscribeToVideo(active, 'auto')`, which pauses or resumes the consumer like any channel update.
+   */
+  #watchCongestion(transport: SubscriberTransport, stream: LiveStream, subscriber: LiveSubscriber): void {
+    for (const consumer of transport.consumers) {
+      if (consumer.kind !== 'video') continue;
+      consumer.on('congestion', (videoEnabled) => {
+        if (this.#closed || !this.#subscribers.has(subscriber.id)) return;
+        this.#log.info(
+          { streamId: stream.id, subscriberId: subscriber.id, videoEnabled },
+          videoEnabled ? 'subscriber video re-enabled' : 'subscriber video disabled for congestion',
+        );
+        this.#session.sendTo(subscriber.connectionId, {
+          method: 'update',
+          uri: this.#session.uri(['stream', stream.id], ['subscriber', subscriber.id], ['channel', 'video1']),
+          content: { active: videoEnabled },
+        });
+      });
+    }
+  }
+
   #closeSubscriber(subscriberId: string): void {
     const transport = this.#subscribers.get(subscriberId);
     this.#subscribers.delete(subscriberId);
+    this.#videoPreferences.delete(subscriberId);
     void transport?.then(
       (t) => t.close(),
       () => undefined,

@@ -6,6 +6,16 @@
 import type { EventSource, Producer } from '../../sfu/types.js';
 import type { LiveConnection, LiveStream, LiveSubscriber } from '../session/types.js';
 
+/**
+ * A subscriber's preferred video (OpenTok `setPreferredResolution` / `setPreferredFrameRate`), as its
+ * channel updates carry them. A field that is absent is unchanged; `0` or `null` clears it (no limit).
+ */
+export interface SubscriberVideoPreferences {
+  preferredWidth?: number | null;
+  preferredHeight?: number | null;
+  preferredFrameRate?: number | null;
+}
+
 /** The JSEP methods clients exchange. */
 export type JsepMethod = 'offer' | 'answer' | 'pranswer' | 'candidate';
 
@@ -57,6 +67,15 @@ export interface MediaBridge {
     subscriber: LiveSubscriber,
     kind: 'audio' | 'video',
     active: boolean,
+  ): void;
+  /**
+   * A subscriber changed its preferred resolution or frame rate: a routed session with simulcast forwards
+   * the layer that fits (absent where the media does not pass through the server).
+   */
+  subscriberPreferencesChanged?(
+    stream: LiveStream,
+    subscriber: LiveSubscriber,
+    preferences: SubscriberVideoPreferences,
   ): void;
   /**
    * A moderator force-muted the stream's audio (`muted` true), or its publisher re-enabled audio after a

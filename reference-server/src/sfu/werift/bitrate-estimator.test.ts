@@ -45,6 +45,28 @@ describe('SubscriberFeedbackEstimator', () => {
     expect(estimate.announced).toBeLessThan(MIN_PUBLISHER_BITRATE + 100);
   });
 
+  it('for simulcast, follows the subscriber with the best loss estimate, ignoring REMB', () => {
+    const { estimate, tick, clock } = estimator();
+    estimate.setAggregate('most');
+    let sent = 0;
+    const lossy = estimate.addSubscriber(() => sent);
+    const clean = estimate.addSubscriber(() => sent);
+    // The clean subscriber's REMB only tracks the small layer it receives: it must not cap the publisher.
+    clean.remb(300_000);
+    lossy.receiverReport(0, 1000);
+    tick();
+    sent += 100;
+    lossy.receiverReport(30, 1100); // 30 % loss
+    tick();
+    expect(estimate.announced).toBe(MAX);
+    // Each subscriber's own signals, for its layer choice: the REMB while fresh, the loss estimate below
+    // the ceiling (at the ceiling, nothing limits it).
+    expect(lossy.signals()).toEqual({ lossBitrate: MAX * (1 - 0.3 / 2) });
+    expect(clean.signals()).toEqual({ remb: 300_000, lossBitrate: Number.POSITIVE_INFINITY });
+    clock.now += 10_000;
+    expect(clean.signals()).toEqual({ lossBitrate: Number.POSITIVE_INFINITY });
+  });
+
   it('climbs back by at most 10 % a second when the weak subscriber recovers or leaves', () => {
     const { estimate, tick } = estimator();
     const weak = estimate.addSubscriber(() => 0);

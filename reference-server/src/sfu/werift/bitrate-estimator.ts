@@ -59,6 +59,11 @@ export interface SubscriberFeedback {
   setActive(active: boolean): void;
   /** The consumer is gone. Idempotent. */
   close(): void;
+  /**
+   * This subscriber's own congestion signals, for its simulcast layer choice: its REMB while fresh, and
+   * its loss-based estimate (updated at each {@link SubscriberFeedbackEstimator.currentBitrate}).
+   */
+  signals(): { remb?: number; lossBitrate: number };
 }
 
 interface SubscriberState {
@@ -86,6 +91,7 @@ export class SubscriberFeedbackEstimator implements PublisherBitrateEstimator {
   readonly #subscribers = new Set<SubscriberState>();
   #announced: number;
   #evaluatedAt: number;
+  #aggregate: 'least' | 'most' = 'least';
 
   constructor(options: SubscriberFeedbackEstimatorOptions) {
     const { maxBitrate } = options;
@@ -106,6 +112,16 @@ export class SubscriberFeedbackEstimator implements PublisherBitrateEstimator {
   /** The bitrate announced by the last {@link currentBitrate} call. */
   get announced(): number {
     return this.#announced;
+  }
+
+  /**
+   * How the subscribers' estimates combine. `least` (the default): one encoding goes to everyone, so the
+   * weakest subscriber decides. `most`: a simulcast publisher sends every layer and each subscriber takes
+   * the one it can carry, so the subscriber with the best loss-based estimate decides (the publisher's
+   * encoder drops the top layers by itself when the announced bitrate cannot carry them).
+   */
+  setAggregate(aggregate: 'least' | 'most'): void {
+    this.#aggregate = aggregate;
   }
 
   /**
@@ -148,6 +164,12 @@ export class SubscriberFeedbackEstimator implements PublisherBitrateEstimator {
       close: () => {
         this.#subscribers.delete(state);
       },
+      signals: () => {
+        // At the ceiling, loss limits nothing (the ceiling bounds the publisher's total, not one layer).
+        const lossBitrate = state.lossBitrate >= this.#max ? Number.POSITIVE_INFINITY : state.lossBitrate;
+        const fresh = this.#now() - state.rembAt <= REMB_TTL_MS;
+        return fresh ? { remb: state.rembBitrate, lossBitrate } : { lossBitrate };
+      },
     };
   }
 
@@ -168,15 +190,23 @@ export class SubscriberFeedbackEstimator implements PublisherBitrateEstimator {
     return this.#announced;
   }
 
-  /** The least any active subscriber can take, clamped; updates each subscriber's loss-based estimate. */
+  /**
+   * The least (or, for simulcast, the most) any active subscriber can take, clamped; updates each
+   * subscriber's loss-based estimate.
+   */
   #target(now: number, stepMs: number): number {
     let least = Number.POSITIVE_INFINITY;
+    let most = 0;
     for (const state of this.#subscribers) {
       this.#updateLossEstimate(state, stepMs);
       if (!state.active) continue;
       const remb = now - state.rembAt <= REMB_TTL_MS ? state.rembBitrate : Number.POSITIVE_INFINITY;
       least = Math.min(least, remb, state.lossBitrate);
+      // Not REMB: Chrome's estimate stays near what the subscriber receives, which is one layer, and
+      // capping the publisher by it would stop the layers above for good.
+      most = Math.max(most, state.lossBitrate);
     }
+    if (this.#aggregate === 'most' && most > 0) least = most;
     if (least === Number.POSITIVE_INFINITY) return this.#max;
     return Math.min(this.#max, Math.max(this.#min, least));
   }

@@ -12,7 +12,9 @@ import {
   RTCRtpCodecParameters,
   type RTCRtpHeaderExtensionParameters,
   type RTCRtpTransceiver,
+  useRepairedRtpStreamId,
   useSdesMid,
+  useSdesRTPStreamId,
 } from 'werift';
 import { SfuError } from '../errors.js';
 import type { MediaKind, RtpCodec } from '../types.js';
@@ -81,12 +83,18 @@ export function subscriberCodecs(codecs: readonly RtpCodec[]): {
   return { audio, video };
 }
 
-/** The header extensions both legs negotiate: only the MID, which bundled m-sections need. */
-export function headerExtensions(): {
+/**
+ * The header extensions a leg negotiates: the MID, which bundled m-sections need, and on the publisher
+ * leg the rid extensions that RID simulcast layers are told apart by (werift routes them by rid until
+ * it has learnt their SSRCs).
+ */
+export function headerExtensions(leg: 'publisher' | 'subscriber' = 'subscriber'): {
   audio: RTCRtpHeaderExtensionParameters[];
   video: RTCRtpHeaderExtensionParameters[];
 } {
-  return { audio: [useSdesMid()], video: [useSdesMid()] };
+  const video = [useSdesMid()];
+  if (leg === 'publisher') video.push(useSdesRTPStreamId(), useRepairedRtpStreamId());
+  return { audio: [useSdesMid()], video };
 }
 
 /** The codec a transceiver negotiated (its first non-RTX codec), in engine terms. */

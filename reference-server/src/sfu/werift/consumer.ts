@@ -12,13 +12,27 @@ import {
   RtcpSrPacket,
   type RtpPacket,
 } from 'werift';
-import type { Consumer, ConsumerEvents, ConsumerStats, MediaKind, RtpCodec } from '../types.js';
+import { SfuError } from '../errors.js';
+import type {
+  Consumer,
+  ConsumerEvents,
+  ConsumerStats,
+  MediaKind,
+  RtpCodec,
+  VideoLayer,
+  VideoLayerPreferences,
+} from '../types.js';
 import type { SubscriberFeedback } from './bitrate-estimator.js';
-import type { RtpSink } from './forwarding.js';
 import { acquireKeyFrameLimiter, type KeyFrameRequestLimiter } from './keyframe-requests.js';
+import { LayerSelector, VIDEO_PAUSED } from './layer-selector.js';
 import { NackResponder } from './nack-responder.js';
-import type { WeriftProducer } from './producer.js';
+import type { LayeredRtpSink, WeriftProducer } from './producer.js';
+import type { ProducerLayer } from './producer-layer.js';
+import { RtpSequenceRewriter } from './rtp-rewriter.js';
 import { SenderInternals } from './sender-internals.js';
+
+/** How often a simulcast consumer re-evaluates its layer (the congestion signals change about as often). */
+const LAYER_EVALUATION_INTERVAL_MS = 1_000;
 
 /** The FMT of a Full Intra Request in payload-specific feedback (RFC 5104 §4.3.1; werift does not export it). */
 const FIR_FORMAT = 4;
@@ -27,14 +41,31 @@ const FIR_FORMAT = 4;
 type InternalConsumerEvents = ConsumerEvents & { '@close': [] };
 
 /** A werift consumer. */
-export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> implements Consumer, RtpSink {
+export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> implements Consumer, LayeredRtpSink {
   readonly id = randomUUID();
   readonly producerId: string;
   readonly kind: MediaKind;
   readonly codec: RtpCodec;
   readonly #sender: RTCRtpSender;
-  /** Shared by every consumer of the producer: at most one keyframe request per 500 ms reaches it. */
-  readonly #keyFrames: KeyFrameRequestLimiter;
+  readonly #producer: WeriftProducer;
+  /**
+   * Each layer's keyframe limiter, shared by every consumer of the producer: at most one keyframe
+   * request per 500 ms reaches the publisher per layer.
+   */
+  readonly #keyFrames = new Map<ProducerLayer, { limiter: KeyFrameRequestLimiter; release: () => void }>();
+  /** Keeps the subscriber's sequence numbers and timestamps continuous across layer switches and pauses. */
+  readonly #rewriter: RtpSequenceRewriter;
+  /** The layer forwarded now, and the one a switch waits for a keyframe of. */
+  #layer: ProducerLayer | undefined;
+  #target: ProducerLayer | undefined;
+  /** Simulcast only (created when the producer has a second layer). */
+  #selector: LayerSelector | undefined;
+  #preferences: VideoLayerPreferences = {};
+  /** Video stopped because even the lowest layer does not fit (the congestion hint went out). */
+  #congestionPaused = false;
+  #evaluation: NodeJS.Timeout | undefined;
+  /** Set while choosing: the re-ranking it starts must not start a second choice inside the first. */
+  #evaluating = false;
   readonly #isConnected: () => boolean;
   readonly #detach: () => void;
   /** Video: answers the subscriber's NACKs from the producer's history; `undefined` for audio. */
@@ -42,13 +73,9 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   readonly #internals: SenderInternals;
   /** Video: this subscriber's REMB, receiver reports and NACKs, fed to the producer's REMB estimate. */
   readonly #feedback: SubscriberFeedback | undefined;
-  /** Set until the first packet after a (re)start: the NACK responder must learn the sender's offsets. */
-  #rebase = true;
   #paused: boolean;
   #producerPaused: boolean;
   #closed = false;
-  /** Set when forwarding resumes: the sender must re-base sequence numbers and timestamps. */
-  #discontinuity = false;
   readonly #stats: ConsumerStats = {
     packetsOut: 0,
     bytesOut: 0,
@@ -69,6 +96,8 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   ) {
     super();
     this.#sender = sender;
+    this.#producer = producer;
+    this.#rewriter = new RtpSequenceRewriter(codec.clockRate);
     this.#isConnected = options.isConnected;
     this.producerId = producer.id;
     this.kind = producer.kind;
@@ -79,9 +108,8 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     const onPause = (): void => this.#onProducerPause();
     const onResume = (): void => this.#onProducerResume();
     const onClose = (): void => this.#onProducerClose();
-    producer.on('pause', onPause).on('resume', onResume).on('@close', onClose);
-    const keyFrames = acquireKeyFrameLimiter(producer);
-    this.#keyFrames = keyFrames.limiter;
+    const onLayers = (): void => this.#onLayers();
+    producer.on('pause', onPause).on('resume', onResume).on('@close', onClose).on('@layers', onLayers);
     const onKeyFrameRequest = (): void => {
       this.#stats.keyFrameRequests++;
       this.requestKeyFrame();
@@ -95,6 +123,7 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     });
     this.#internals = new SenderInternals(sender);
     const history = producer.history;
+    this.#onLayers();
     this.#nack = history ? new NackResponder(history, this.#internals) : undefined;
     const restoreNacks = this.#nack
       ? this.#internals.interceptNacks((nack) => this.#onNack(nack.lost))
@@ -102,16 +131,18 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     this.#feedback = producer.bitrateEstimator?.addSubscriber(() => this.#stats.packetsOut);
     this.#feedback?.setActive(!this.#paused && !this.#producerPaused);
     const feedback = this.#feedback ? sender.onRtcp.subscribe((rtcp) => this.#onFeedback(rtcp)) : undefined;
-    producer.addSink(this);
+    producer.addLayeredSink(this);
     this.#detach = () => {
-      producer.off('pause', onPause).off('resume', onResume).off('@close', onClose);
+      producer.off('pause', onPause).off('resume', onResume).off('@close', onClose).off('@layers', onLayers);
       pli.unSubscribe();
       fir.unSubscribe();
       feedback?.unSubscribe();
       restoreNacks?.();
       this.#feedback?.close();
-      producer.removeSink(this);
-      keyFrames.release();
+      producer.removeLayeredSink(this);
+      clearInterval(this.#evaluation);
+      for (const held of this.#keyFrames.values()) held.release();
+      this.#keyFrames.clear();
     };
   }
 
@@ -131,6 +162,28 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     return { ...this.#stats };
   }
 
+  get currentLayer(): VideoLayer | null {
+    if (this.#selector === undefined || this.#layer === undefined || this.#congestionPaused) return null;
+    return this.#describe(this.#layer);
+  }
+
+  setPreferredLayers(preferences: VideoLayerPreferences): void {
+    if (typeof preferences !== 'object' || preferences === null) {
+      throw new SfuError('INVALID_ARGUMENT', 'preferences must be an object');
+    }
+    const checked: VideoLayerPreferences = {};
+    for (const key of ['maxWidth', 'maxHeight', 'maxFrameRate'] as const) {
+      const value = preferences[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        throw new SfuError('INVALID_ARGUMENT', `preferences.${key} must be a positive number`);
+      }
+      checked[key] = value;
+    }
+    this.#preferences = checked;
+    if (!this.#closed) this.#evaluateLayers();
+  }
+
   pause(): void {
     if (this.#closed || this.#paused) return;
     this.#paused = true;
@@ -141,16 +194,24 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   resume(): void {
     if (this.#closed || !this.#paused) return;
     this.#paused = false;
-    this.#discontinuity = true;
+    this.#rewriter.rebase();
     this.#feedback?.setActive(!this.#producerPaused);
     this.emit('resume');
     if (!this.#producerPaused) this.requestKeyFrame();
   }
 
-  /** Asks the publisher for a keyframe, through the producer's shared rate limit. */
+  /**
+   * Asks the publisher for a keyframe of the layer forwarded (or awaited), through the layer's shared
+   * rate limit; before any layer is chosen, of every layer.
+   */
   requestKeyFrame(): void {
     if (this.#closed) return;
-    this.#keyFrames.request();
+    const layer = this.#target ?? this.#layer;
+    if (layer !== undefined) {
+      this.#keyFrames.get(layer)?.limiter.request();
+      return;
+    }
+    for (const held of this.#keyFrames.values()) held.limiter.request();
   }
 
   close(): void {
@@ -168,36 +229,129 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     this.close();
   }
 
-  /** Forwards one producer packet, unless this consumer or its producer is paused. */
-  deliver(packet: RtpPacket): void {
-    if (this.#paused || this.#producerPaused) {
-      this.#stats.packetsDropped++;
+  /**
+   * Forwards one producer packet, unless this consumer or its producer is paused or the packet belongs to
+   * another simulcast layer. A switch to the target layer happens on its first keyframe packet.
+   */
+  deliver(packet: RtpPacket, layer: ProducerLayer): void {
+    if (this.#paused || this.#producerPaused || this.#congestionPaused) {
+      if (layer === this.#layer || this.#selector === undefined) this.#stats.packetsDropped++;
       return;
     }
     if (!this.#isConnected()) return;
-    if (this.#discontinuity) {
-      // Continue the subscriber's sequence numbers and timestamps across the gap, so its jitter buffer
-      // does not wait for (and NACK) the packets that were never sent.
-      this.#discontinuity = false;
-      this.#rebase = true;
-      this.#sender.replaceRTP(packet.header);
+    if (layer !== this.#layer) {
+      if (this.#selector === undefined) {
+        // One layer (or a new track of a non-simulcast section): nothing to choose.
+        this.#layer = layer;
+      } else if (layer === this.#target && layer.isKeyFrame(packet.payload)) {
+        this.#switchTo(layer);
+      } else {
+        return;
+      }
     }
+    const { header } = packet;
+    const rebased = this.#rewriter.rebasePending;
+    if (!this.#rewriter.accept(header, performance.now())) return;
+    const sequenceNumber = header.sequenceNumber;
+    const timestamp = header.timestamp;
+    header.sequenceNumber = this.#rewriter.sequenceNumberOf(sequenceNumber);
+    header.timestamp = this.#rewriter.timestampOf(timestamp);
     this.#stats.packetsOut++;
     this.#stats.bytesOut += packet.payload.length;
-    // werift's sender rewrites the header synchronously, before its first await: its offsets are
-    // current once this call returns.
+    // werift's sender clones and rewrites the packet synchronously, before its first await: the shared
+    // packet gets its own numbers back at once, and the sender's offsets are current once this returns.
     this.#sender.sendRtp(packet).catch(() => {
       // A send fails only when DTLS is going away; the transport's state change reports that.
     });
+    header.sequenceNumber = sequenceNumber;
+    header.timestamp = timestamp;
     const nack = this.#nack;
     if (nack === undefined) return;
-    if (this.#rebase) {
-      this.#rebase = false;
+    if (rebased) {
+      // The subscriber's numbers are the producer's plus this consumer's offsets plus werift's own.
       const internals = this.#internals;
-      nack.startEpoch(packet.header.sequenceNumber, internals.seqOffset, internals.timestampOffset);
+      nack.startEpoch(
+        sequenceNumber,
+        (this.#rewriter.seqOffset + internals.seqOffset) & 0xffff,
+        (this.#rewriter.timestampOffset + internals.timestampOffset) >>> 0,
+        layer.history,
+      );
     } else {
       nack.packetSent();
     }
+  }
+
+  #switchTo(layer: ProducerLayer): void {
+    this.#layer = layer;
+    this.#target = undefined;
+    this.#rewriter.rebase();
+    this.emit('layerchange', this.#describe(layer));
+  }
+
+  #describe(layer: ProducerLayer): VideoLayer {
+    return { index: Math.max(0, this.#producer.layers.indexOf(layer)), ...layer.describe() };
+  }
+
+  /** The producer's layers changed (a new one, or a new ranking). */
+  #onLayers(): void {
+    if (this.#closed) return;
+    for (const layer of this.#producer.layers) {
+      if (this.kind === 'video' && !this.#keyFrames.has(layer))
+        this.#keyFrames.set(layer, acquireKeyFrameLimiter(layer));
+    }
+    if (this.kind !== 'video' || !this.#producer.simulcast) return;
+    if (this.#selector === undefined) {
+      this.#selector = new LayerSelector();
+      // Whatever was forwarded from the first layer continues only through a keyframe-gated switch.
+      this.#target = this.#layer;
+      this.#layer = undefined;
+      this.#evaluation = setInterval(() => this.#evaluateLayers(), LAYER_EVALUATION_INTERVAL_MS);
+      // Layer choice must never keep the process alive on its own.
+      this.#evaluation.unref();
+    }
+    this.#evaluateLayers();
+  }
+
+  /** Picks the layer to forward from the preferences and this subscriber's congestion signals. */
+  #evaluateLayers(): void {
+    const selector = this.#selector;
+    if (selector === undefined || this.#closed || this.#evaluating) return;
+    this.#evaluating = true;
+    try {
+      this.#producer.rerank();
+    } finally {
+      this.#evaluating = false;
+    }
+    const now = performance.now();
+    const layers = this.#producer.layers;
+    const candidates = layers.map((layer) => ({
+      ...(layer.width !== undefined ? { width: layer.width, height: layer.height as number } : {}),
+      ...(layer.frameRate !== undefined ? { frameRate: layer.frameRate } : {}),
+      bitrate: layer.bitrate,
+      active: layer.isActive(now),
+    }));
+    const signals = this.#feedback?.signals() ?? { lossBitrate: Number.POSITIVE_INFINITY };
+    const choice = selector.select(candidates, this.#preferences, signals);
+    if (choice === VIDEO_PAUSED) {
+      if (this.#congestionPaused) return;
+      this.#congestionPaused = true;
+      this.#target = undefined;
+      this.emit('congestion', false);
+      return;
+    }
+    if (this.#congestionPaused) {
+      this.#congestionPaused = false;
+      // Video restarts on a keyframe of the chosen layer, continuing the numbering.
+      this.#layer = undefined;
+      this.emit('congestion', true);
+    }
+    const wanted = layers[choice];
+    if (wanted === undefined || wanted === this.#layer) {
+      this.#target = undefined;
+      return;
+    }
+    this.#target = wanted;
+    if (!this.#paused && !this.#producerPaused) this.#keyFrames.get(wanted)?.limiter.request();
   }
 
   #onNack(lost: readonly number[]): void {
@@ -233,7 +387,7 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   #onProducerResume(): void {
     if (!this.#producerPaused) return;
     this.#producerPaused = false;
-    this.#discontinuity = true;
+    this.#rewriter.rebase();
     this.#feedback?.setActive(!this.#paused);
     this.emit('producerresume');
   }

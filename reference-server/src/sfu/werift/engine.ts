@@ -26,6 +26,10 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
     return this.#options.iceServers;
   }
 
+  get simulcast(): boolean {
+    return this.#options.simulcast;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

@@ -101,7 +101,7 @@ export class KeyFrameRequestLimiter implements RtpSink {
   }
 }
 
-/** The producer side a shared limiter attaches to (the werift producer). */
+/** The stream a shared limiter attaches to: one layer of a werift producer (the only one without simulcast). */
 export interface KeyFrameSource {
   readonly kind: string;
   readonly codec: { mimeType: string };
@@ -118,8 +118,9 @@ interface Shared {
 const shared = new WeakMap<KeyFrameSource, Shared>();
 
 /**
- * The limiter shared by every consumer of `producer`, created on first use and attached to the
- * producer as a sink while at least one consumer holds it. Call the returned `release` once.
+ * The limiter shared by every consumer of `producer` (a producer layer: a PLI names one SSRC), created on
+ * first use and attached to it as a sink while at least one holder keeps it. Call the returned `release`
+ * once.
  */
 export function acquireKeyFrameLimiter(producer: KeyFrameSource): {
   limiter: KeyFrameRequestLimiter;

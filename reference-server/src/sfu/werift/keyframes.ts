@@ -67,3 +67,28 @@ export function keyFrameDetector(mimeType: string): ((payload: Uint8Array) => bo
       return undefined;
   }
 }
+
+/**
+ * The frame size a VP8 keyframe announces (RFC 6386 §9.1: after the 3-byte frame tag, the start code
+ * `9d 01 2a` and two 16-bit little-endian fields whose low 14 bits are the width and height), read from
+ * the RTP payload that starts the keyframe; undefined when the payload does not start a keyframe.
+ */
+export function vp8KeyFrameSize(payload: Uint8Array): { width: number; height: number } | undefined {
+  if (!isVp8KeyFrameStart(payload)) return undefined;
+  const first = payload[0] as number;
+  let offset = 1;
+  if (first & 0x80) {
+    const extension = payload[offset++] ?? 0;
+    if (extension & 0x80) offset += (payload[offset] ?? 0) & 0x80 ? 2 : 1;
+    if (extension & 0x40) offset++;
+    if (extension & 0x30) offset++;
+  }
+  // Frame tag (3 bytes), start code (3 bytes), width and height (2 bytes each).
+  if (payload.length < offset + 10) return undefined;
+  if (payload[offset + 3] !== 0x9d || payload[offset + 4] !== 0x01 || payload[offset + 5] !== 0x2a) {
+    return undefined;
+  }
+  const width = ((payload[offset + 6] as number) | ((payload[offset + 7] as number) << 8)) & 0x3fff;
+  const height = ((payload[offset + 8] as number) | ((payload[offset + 9] as number) << 8)) & 0x3fff;
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}

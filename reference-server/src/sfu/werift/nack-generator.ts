@@ -167,25 +167,82 @@ interface ReceiverNackSlot {
   nack: { addPacket(packet: RtpPacket): void; close(): void };
 }
 
+/** Options of {@link installNackGenerators}. */
+export interface ReceiverNackOptions {
+  /** A packet of `ssrc` was given up: that stream needs a keyframe. */
+  requestKeyFrame(ssrc: number): void;
+  /**
+   * Whether NACKs are sent at all (true wherever the publisher's RTX reaches the receiver). Without, a
+   * gap asks for a keyframe at once instead (through the rate-limited keyframe path).
+   */
+  retransmissions: boolean;
+}
+
 /**
- * Replaces `receiver`'s werift `NackHandler` with a {@link NackGenerator} that sends its NACKs on the
- * receiver's transport. The receiver keeps calling `addPacket` for each video packet (after unwrapping
- * RTX) and `close` when it stops.
+ * The NACK generators of one receiver: one {@link NackGenerator} per SSRC, since simulcast puts several
+ * RTP streams (each with its own sequence numbers) on one receiver. Installed in place of werift's handler.
  */
-export function installNackGenerator(receiver: RTCRtpReceiver, requestKeyFrame: () => void): NackGenerator {
-  const generator = new NackGenerator({
-    requestKeyFrame,
-    sendNack: (mediaSourceSsrc, lost) => {
-      const feedback = new GenericNack({ senderSsrc: receiver.rtcpSsrc, mediaSourceSsrc, lost });
-      // werift's receiver statistics (`nackCount`) count NACKs through this event.
-      receiver.onPacketLost.execute(feedback);
-      receiver.dtlsTransport?.sendRtcp([new RtcpTransportLayerFeedback({ feedback })]).catch(() => {
-        // DTLS is going away; the transport's state change reports that.
-      });
-    },
-  });
+export class ReceiverNackGenerators {
+  readonly #generators = new Map<number, NackGenerator>();
+  readonly #create: (ssrc: number) => NackGenerator;
+  #closed = false;
+
+  constructor(create: (ssrc: number) => NackGenerator) {
+    this.#create = create;
+  }
+
+  /** The generator of one SSRC, if it has seen packets. */
+  of(ssrc: number): NackGenerator | undefined {
+    return this.#generators.get(ssrc);
+  }
+
+  /** Called by werift's receiver for each video packet (RTX already unwrapped to its original SSRC). */
+  addPacket(packet: RtpPacket): void {
+    if (this.#closed) return;
+    const ssrc = packet.header.ssrc;
+    let generator = this.#generators.get(ssrc);
+    if (generator === undefined) {
+      generator = this.#create(ssrc);
+      this.#generators.set(ssrc, generator);
+    }
+    generator.addPacket(packet);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const generator of this.#generators.values()) generator.close();
+    this.#generators.clear();
+  }
+}
+
+/**
+ * Replaces `receiver`'s werift `NackHandler` with per-SSRC {@link NackGenerator}s that send their NACKs
+ * on the receiver's transport. The receiver keeps calling `addPacket` for each video packet (after
+ * unwrapping RTX) and `close` when it stops.
+ */
+export function installNackGenerators(
+  receiver: RTCRtpReceiver,
+  options: ReceiverNackOptions,
+): ReceiverNackGenerators {
+  const sendNack = (mediaSourceSsrc: number, lost: number[]): void => {
+    const feedback = new GenericNack({ senderSsrc: receiver.rtcpSsrc, mediaSourceSsrc, lost });
+    // werift's receiver statistics (`nackCount`) count NACKs through this event.
+    receiver.onPacketLost.execute(feedback);
+    receiver.dtlsTransport?.sendRtcp([new RtcpTransportLayerFeedback({ feedback })]).catch(() => {
+      // DTLS is going away; the transport's state change reports that.
+    });
+  };
+  const generators = new ReceiverNackGenerators(
+    (ssrc) =>
+      new NackGenerator({
+        requestKeyFrame: () => options.requestKeyFrame(ssrc),
+        sendNack,
+        // No retries: every gap is given up at the next check, which asks for a keyframe.
+        ...(options.retransmissions ? {} : { maxRetries: 0 }),
+      }),
+  );
   const slot = receiver as unknown as ReceiverNackSlot;
   slot.nack.close();
-  slot.nack = generator;
-  return generator;
+  slot.nack = generators;
+  return generators;
 }

@@ -59,7 +59,7 @@ export interface NackResponderStats {
 
 /** One consumer's NACK responder. */
 export class NackResponder {
-  readonly #history: RtpPacketHistory;
+  #history: RtpPacketHistory;
   readonly #target: RetransmissionTarget;
   readonly #budgetPerPacket: number;
   readonly #burst: number;
@@ -103,9 +103,22 @@ export class NackResponder {
   /**
    * The sender re-based (first packet after a resume, or the very first packet): from now on the
    * subscriber's sequence number is the producer's plus `seqOffset`, its timestamp plus `timestampOffset`.
-   * `producerSeq` is the producer sequence number of the packet just sent.
+   * `producerSeq` is the producer sequence number of the packet just sent. `history` is where the epoch's
+   * packets are kept, when it changes with the epoch (a simulcast layer switch: each layer has its own);
+   * it must have the capacity of the first one.
    */
-  startEpoch(producerSeq: number, seqOffset: number, timestampOffset: number): void {
+  startEpoch(
+    producerSeq: number,
+    seqOffset: number,
+    timestampOffset: number,
+    history?: RtpPacketHistory,
+  ): void {
+    if (history !== undefined && history !== this.#history) {
+      if (history.capacity !== this.#history.capacity) {
+        throw new RangeError('a new history must have the capacity of the first one');
+      }
+      this.#history = history;
+    }
     this.#seqOffset = seqOffset;
     this.#timestampOffset = timestampOffset;
     this.#firstSeq = (producerSeq + seqOffset) & 0xffff;

@@ -23,12 +23,13 @@ export interface PeerLegHandlers {
 function peerConfig(
   options: ResolvedSfuEngineOptions,
   codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
+  leg: 'publisher' | 'subscriber',
 ): ConstructorParameters<typeof RTCPeerConnection>[0] {
   const any = options.listenIps.includes(ANY_IPV4);
   const [onlyIp] = options.listenIps;
   return {
     codecs,
-    headerExtensions: headerExtensions(),
+    headerExtensions: headerExtensions(leg),
     // The engine never contacts STUN/TURN: werift's default is a public STUN server.
     iceServers: [],
     // With specific listen addresses werift gathers on exactly those: interface discovery is off, and
@@ -59,10 +60,11 @@ export class PeerLeg {
     options: ResolvedSfuEngineOptions,
     codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
     handlers: PeerLegHandlers,
+    leg: 'publisher' | 'subscriber' = 'subscriber',
   ) {
     this.#policy = new CandidatePolicy(options.listenIps, options.announcedAddress);
     this.#handlers = handlers;
-    this.pc = new RTCPeerConnection(peerConfig(options, codecs));
+    this.pc = new RTCPeerConnection(peerConfig(options, codecs, leg));
     this.pc.onIceCandidate.subscribe((candidate) => {
       if (!candidate || this.#closed) return;
       const rewritten = this.#policy.rewrite(candidate.candidate);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaStreamTrack, RTCRtpReceiver, RtpHeader, RtpPacket } from 'werift';
 import type { Producer, PublisherTransport } from '../types.js';
 import { WeriftEngine } from './engine.js';
-import { NackGenerator } from './nack-generator.js';
+import { NackGenerator, ReceiverNackGenerators } from './nack-generator.js';
 import { WeriftProducer } from './producer.js';
 import { PUBLISHER_PAYLOAD_TYPES, TestPublisher } from './testing/werift-clients.js';
 
@@ -178,7 +178,12 @@ describe('WeriftProducer loss handling (unit)', () => {
 
   it('replaces werift’s NACK handler with the engine’s generator and feeds a REMB estimator', () => {
     const { producer, receiver } = videoProducer();
-    expect((receiver as unknown as { nack: unknown }).nack).toBeInstanceOf(NackGenerator);
+    const nack = (receiver as unknown as { nack: unknown }).nack;
+    expect(nack).toBeInstanceOf(ReceiverNackGenerators);
+    // One generator per SSRC, created by the first packet of that SSRC (werift calls `addPacket`).
+    const header = new RtpHeader({ payloadType: 96, sequenceNumber: 1, timestamp: 0, ssrc: 99 });
+    (nack as ReceiverNackGenerators).addPacket(new RtpPacket(header, Buffer.from([0x10, 0, 0, 0])));
+    expect((nack as ReceiverNackGenerators).of(99)).toBeInstanceOf(NackGenerator);
     expect(producer.bitrateEstimator?.currentBitrate()).toBe(2_000_000);
     producer.close();
   });

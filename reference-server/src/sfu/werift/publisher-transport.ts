@@ -17,8 +17,10 @@ import type {
   TransportConnectionState,
 } from '../types.js';
 import { negotiatedCodec, publisherCodecs } from './codecs.js';
+import { registerSsrcSimulcast } from './legacy-simulcast.js';
 import { PeerLeg } from './peer-leg.js';
 import { WeriftProducer } from './producer.js';
+import { routeRidRetransmissions } from './rid-rtx.js';
 import { buildRemb } from './rtcp.js';
 
 type InternalEvents = PublisherTransportEvents & { '@close': [] };
@@ -33,8 +35,8 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
   readonly streamId: string;
   readonly #leg: PeerLeg;
   readonly #producers = new Map<string, WeriftProducer>();
-  /** The m-sections that already have a producer (re-offers fire `track` again for them). */
-  readonly #producingTransceivers = new Set<string>();
+  /** The producer of each m-section (re-offers fire `track` again for them; simulcast layers join it). */
+  readonly #producingTransceivers = new Map<string, WeriftProducer>();
   readonly #maxBitrate: number;
   #rembTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -43,10 +45,15 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
     super();
     this.streamId = streamId;
     this.#maxBitrate = options.publisherMaxBitrate;
-    this.#leg = new PeerLeg(options, publisherCodecs(), {
-      localCandidate: (candidate) => this.emit('localcandidate', candidate),
-      stateChange: (state) => this.#onStateChange(state),
-    });
+    this.#leg = new PeerLeg(
+      options,
+      publisherCodecs(),
+      {
+        localCandidate: (candidate) => this.emit('localcandidate', candidate),
+        stateChange: (state) => this.#onStateChange(state),
+      },
+      'publisher',
+    );
     this.#leg.pc.ontrack = ({ track, transceiver }) => this.#onTrack(track, transceiver);
   }
 
@@ -71,6 +78,19 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
       }
       await this.#leg.setRemote('offer', sdp);
       this.#checkCodecs();
+      // Legacy simulcast: the SIM layers werift did not register join their section's producer.
+      for (const [transceiver, tracks] of registerSsrcSimulcast(this.#leg.pc, sdp)) {
+        const producer = this.#producingTransceivers.get(transceiver.id);
+        for (const track of tracks) producer?.addTrack(track);
+      }
+      // RID simulcast: the layers' retransmissions come on SSRCs only their repaired-rid names.
+      if (/^a=simulcast:/m.test(sdp)) {
+        routeRidRetransmissions(this.#leg.pc, (receiver, rid) => {
+          const transceiver = this.#leg.pc.getTransceivers().find((t) => t.receiver === receiver);
+          const producer = transceiver && this.#producingTransceivers.get(transceiver.id);
+          return producer?.layers.find((layer) => layer.rid === rid)?.ssrc;
+        });
+      }
       return this.#leg.answer();
     });
   }
@@ -102,8 +122,8 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
 
   #onTrack(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
     if (this.#closed) return;
-    // One producer per m-section: simulcast rid tracks of the same section arrive here too and are
-    // layers of the same producer (layer selection is a later feature).
+    // One producer per m-section, whose layers are the section's simulcast encodings (rid tracks are
+    // all on the receiver already; legacy SIM SSRCs are added after the offer is applied).
     if (this.#producingTransceivers.has(transceiver.id)) return;
     const kind = transceiver.kind === 'audio' ? 'audio' : 'video';
     let codec: ReturnType<typeof negotiatedCodec>;
@@ -116,10 +136,10 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
       this.streamId,
       kind,
       codec,
-      { track, receiver: transceiver.receiver },
+      { track, receiver: transceiver.receiver, tracks: ridTracks(transceiver) },
       this.#maxBitrate,
     );
-    this.#producingTransceivers.add(transceiver.id);
+    this.#producingTransceivers.set(transceiver.id, producer);
     this.#producers.set(producer.id, producer);
     producer.on('@close', () => this.#producers.delete(producer.id));
     this.emit('producer', producer);
@@ -153,9 +173,7 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
   }
 
   #sendRemb(): void {
-    const video = [...this.#producers.values()].filter(
-      (p) => p.kind === 'video' && p.mediaSsrc !== undefined,
-    );
+    const video = [...this.#producers.values()].filter((p) => p.kind === 'video' && p.mediaSsrcs.length > 0);
     const first = this.#leg.pc.getTransceivers().find((t) => t.kind === 'video' && !t.stopped);
     if (video.length === 0 || !first) return;
     // One REMB covers every listed SSRC: the sum of the tracks' estimates, within the configured ceiling.
@@ -163,11 +181,16 @@ export class WeriftPublisherTransport extends TypedEmitter<InternalEvents> imple
     for (const producer of video) bitrate += producer.bitrateEstimator?.currentBitrate() ?? this.#maxBitrate;
     const packet = buildRemb(
       first.receiver.rtcpSsrc,
-      video.map((p) => p.mediaSsrc as number),
+      video.flatMap((p) => p.mediaSsrcs),
       Math.min(this.#maxBitrate, bitrate),
     );
     first.receiver.dtlsTransport?.sendRtcp([packet]).catch(() => {
       // DTLS is going away; the next tick (or close) settles it.
     });
   }
+}
+
+/** The rid tracks of a RID-simulcast section, in `a=simulcast` order; empty without RID simulcast. */
+function ridTracks(transceiver: RTCRtpTransceiver): MediaStreamTrack[] {
+  return transceiver.receiver.tracks.filter((track) => track.rid !== undefined);
 }

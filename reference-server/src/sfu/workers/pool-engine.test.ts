@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Router } from '../types.js';
+import type { Router, VideoLayer } from '../types.js';
+import { SimulcastTestPublisher } from '../werift/testing/simulcast-publisher.js';
 import { TestPublisher, TestSubscriber } from '../werift/testing/werift-clients.js';
 import { WorkerPoolEngine } from './pool-engine.js';
 
@@ -53,6 +54,43 @@ describe('worker-pool engine', { timeout: 40_000 }, () => {
   afterAll(async () => {
     for (const client of clients.splice(0)) await client.close();
     await engine.closeAndWait();
+  });
+
+  it('carries simulcast preferences to the worker and its layer changes back', async () => {
+    expect(engine.simulcast).toBe(true);
+    const router = await engine.createRouter({ sessionId: 'pool-simulcast' });
+    const publisherClient = new SimulcastTestPublisher('rid');
+    clients.push(publisherClient);
+    const publisher = await router.createPublisherTransport({ streamId: 'layers' });
+    const offer = await publisherClient.createOffer();
+    for (const candidate of publisherClient.candidates) await publisher.addRemoteCandidate(candidate);
+    await publisherClient.setAnswer(await publisher.handleOffer(offer));
+    await until(() => publisher.connectionState === 'connected', 'the publisher to connect');
+    publisherClient.start();
+
+    const subscriberClient = new TestSubscriber();
+    clients.push(subscriberClient);
+    const subscriber = await router.createSubscriberTransport({
+      streamId: 'layers',
+      subscriberId: 'layers-sub',
+      producers: publisher.producers,
+    });
+    const video = subscriber.consumers[0];
+    if (!video) throw new Error('no video consumer');
+    const changes: VideoLayer[] = [];
+    video.on('layerchange', (layer) => changes.push(layer));
+    video.setPreferredLayers({ maxWidth: 640, maxHeight: 360 });
+    expect(() => video.setPreferredLayers({ maxFrameRate: 0 })).toThrow(/maxFrameRate/);
+    await subscriber.handleAnswer(await subscriberClient.answer(await subscriber.createOffer()));
+    for (const candidate of subscriberClient.candidates) await subscriber.addRemoteCandidate(candidate);
+    await until(() => changes.some((layer) => layer.width === 640), 'the middle layer');
+    expect(video.currentLayer).toMatchObject({ index: 1, width: 640, height: 360 });
+    video.setPreferredLayers({});
+    await until(() => video.currentLayer?.width === 1280, 'the top layer');
+    // The mirror heard each switch (the first may precede the layers' sizes being known).
+    expect(changes.at(-1)).toMatchObject({ index: 2, width: 1280 });
+    router.close();
+    await until(() => engine.getRouter('pool-simulcast') === undefined, 'the router to close');
   });
 
   it('rejects bad options naming the field', () => {

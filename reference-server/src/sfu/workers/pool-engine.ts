@@ -92,6 +92,10 @@ export class WorkerPoolEngine extends TypedEmitter<WorkerPoolEvents> implements 
     return this.#options.iceServers;
   }
 
+  get simulcast(): boolean {
+    return this.#options.simulcast;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

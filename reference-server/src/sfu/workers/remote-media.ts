@@ -7,6 +7,7 @@
  * lifecycle events are applied idempotently, so every entity emits `close` once whoever closed first.
  */
 import { TypedEmitter } from '@parley/events';
+import { SfuError } from '../errors.js';
 import type {
   Consumer,
   ConsumerEvents,
@@ -17,6 +18,8 @@ import type {
   ProducerStats,
   ProducerTap,
   RtpCodec,
+  VideoLayer,
+  VideoLayerPreferences,
 } from '../types.js';
 import type { ConsumerInfo, ProducerInfo } from './protocol.js';
 import type { Mirror, WorkerProcess } from './worker-process.js';
@@ -147,6 +150,8 @@ export class RemoteConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   #paused: boolean;
   #producerPaused: boolean;
   #closed = false;
+  /** As the worker last reported it (`layerchange` / `congestion` events). */
+  #currentLayer: VideoLayer | null = null;
   #stats: ConsumerStats = {
     packetsOut: 0,
     bytesOut: 0,
@@ -206,6 +211,27 @@ export class RemoteConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     if (!this.#closed) this.#worker.notify(this.id, 'requestKeyFrame');
   }
 
+  get currentLayer(): VideoLayer | null {
+    return this.#currentLayer;
+  }
+
+  setPreferredLayers(preferences: VideoLayerPreferences): void {
+    if (typeof preferences !== 'object' || preferences === null) {
+      throw new SfuError('INVALID_ARGUMENT', 'preferences must be an object');
+    }
+    const copy: VideoLayerPreferences = {};
+    for (const key of ['maxWidth', 'maxHeight', 'maxFrameRate'] as const) {
+      const value = preferences[key];
+      if (value === undefined) continue;
+      // Checked here too: a bad value must fail the caller, not a call in the worker nobody awaits.
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        throw new SfuError('INVALID_ARGUMENT', `preferences.${key} must be a positive number`);
+      }
+      copy[key] = value;
+    }
+    if (!this.#closed) this.#worker.notify(this.id, 'setPreferredLayers', [copy]);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#worker.notify(this.id, 'close');
@@ -229,10 +255,18 @@ export class RemoteConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     this.emit('@close');
   }
 
-  workerEvent(event: string): void {
+  workerEvent(event: string, args: unknown[] = []): void {
     if (event === 'producerclose') this.#producerClosed();
     else if (event === 'transportclose') this.transportClosed();
     else if (event === 'close') this.closeMirror();
+    else if (event === 'layerchange' && !this.#closed) {
+      this.#currentLayer = args[0] as VideoLayer;
+      this.emit('layerchange', this.#currentLayer);
+    } else if (event === 'congestion' && !this.#closed) {
+      const videoEnabled = args[0] === true;
+      if (!videoEnabled) this.#currentLayer = null;
+      this.emit('congestion', videoEnabled);
+    }
   }
 
   workerStats(stats: ProducerStats | ConsumerStats): void {

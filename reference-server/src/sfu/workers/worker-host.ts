@@ -11,6 +11,7 @@ import type {
   Router,
   SfuEngine,
   SubscriberTransport,
+  VideoLayerPreferences,
 } from '../types.js';
 import {
   type CallMessage,
@@ -40,7 +41,7 @@ const FORWARDED = {
   publisher: ['localcandidate', 'connectionstatechange', 'routerclose', 'close'],
   subscriber: ['localcandidate', 'connectionstatechange', 'routerclose', 'close'],
   producer: ['transportclose', 'close'],
-  consumer: ['producerclose', 'transportclose', 'close'],
+  consumer: ['producerclose', 'transportclose', 'layerchange', 'congestion', 'close'],
 } as const;
 
 /** Serves the pool protocol for one engine. */
@@ -140,6 +141,10 @@ export class WorkerHost {
       case 'consumer':
         if (method === 'pause' || method === 'resume' || method === 'requestKeyFrame') {
           entity.value[method]();
+          return undefined;
+        }
+        if (method === 'setPreferredLayers') {
+          entity.value.setPreferredLayers(args[0] as VideoLayerPreferences);
           return undefined;
         }
         break;

@@ -69,6 +69,27 @@ export const PAGE_SCRIPT = `
     await gathered(pc);
     return pc.localDescription.sdp;
   };
+  // RID simulcast (sendEncodings, as OpenTok.js publishes with RID simulcast on) from a 1280x720 camera.
+  window.publishSimulcast = async () => {
+    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 }, audio: false });
+    const pc = (window.pc = new RTCPeerConnection());
+    const [track] = media.getVideoTracks();
+    const transceiver = pc.addTransceiver(track, {
+      direction: 'sendonly',
+      streams: [media],
+      sendEncodings: [
+        { rid: 'q', scaleResolutionDownBy: 4 },
+        { rid: 'h', scaleResolutionDownBy: 2 },
+        { rid: 'f' },
+      ],
+    });
+    const codecs = RTCRtpSender.getCapabilities('video').codecs;
+    transceiver.setCodecPreferences(codecs.filter((c) => c.mimeType === 'video/VP8' || c.mimeType === 'video/rtx'));
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    await gathered(pc);
+    return pc.localDescription.sdp;
+  };
   window.subscribe = async (offer) => {
     const pc = (window.pc = new RTCPeerConnection());
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
@@ -118,6 +139,8 @@ export const PAGE_SCRIPT = `
 /** What {@link PAGE_SCRIPT} defines on `window`. */
 export interface PageApi {
   publish(codec: string): Promise<string>;
+  /** Publishes a 1280x720 camera as three VP8 RID-simulcast layers. */
+  publishSimulcast(): Promise<string>;
   subscribe(offer: string): Promise<string>;
   setAnswer(sdp: string): Promise<void>;
   receiveStats(): Promise<ReceiveStats>;

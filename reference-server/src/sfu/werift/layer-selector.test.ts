@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { type LayerCandidate, LayerSelector, VIDEO_PAUSED } from './layer-selector.js';
+
+/** Three layers as Chrome sends them from a 1280x720 camera. */
+function layers(overrides: Partial<LayerCandidate>[] = []): LayerCandidate[] {
+  const base: LayerCandidate[] = [
+    { width: 320, height: 180, frameRate: 30, bitrate: 150_000, active: true },
+    { width: 640, height: 360, frameRate: 30, bitrate: 500_000, active: true },
+    { width: 1280, height: 720, frameRate: 30, bitrate: 1_500_000, active: true },
+  ];
+  return base.map((layer, i) => ({ ...layer, ...overrides[i] }));
+}
+
+const open = { lossBitrate: Number.POSITIVE_INFINITY };
+
+function clock() {
+  let now = 0;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('LayerSelector', () => {
+  it('picks the highest layer within the preferred resolution', () => {
+    const selector = new LayerSelector();
+    expect(selector.preferredLayer(layers(), {})).toBe(2);
+    expect(selector.preferredLayer(layers(), { maxWidth: 640, maxHeight: 480 })).toBe(1);
+    expect(selector.preferredLayer(layers(), { maxWidth: 400, maxHeight: 300 })).toBe(0);
+    // Smaller than every layer: the lowest.
+    expect(selector.preferredLayer(layers(), { maxWidth: 100, maxHeight: 100 })).toBe(0);
+    // A layer whose size is not known yet fits.
+    expect(
+      selector.preferredLayer(layers([{}, {}, { width: undefined, height: undefined }]), { maxWidth: 640 }),
+    ).toBe(2);
+    // An inactive layer is skipped.
+    expect(selector.preferredLayer(layers([{}, {}, { active: false }]), {})).toBe(1);
+    expect(
+      selector.preferredLayer(layers([{ active: false }, { active: false }, { active: false }]), {}),
+    ).toBeUndefined();
+  });
+
+  it('applies a frame-rate cap only when a layer satisfies it', () => {
+    const selector = new LayerSelector();
+    const mixed = layers([{ frameRate: 7.5 }, { frameRate: 15 }, { frameRate: 30 }]);
+    expect(selector.preferredLayer(mixed, { maxFrameRate: 15 })).toBe(1);
+    expect(selector.preferredLayer(mixed, { maxFrameRate: 16 })).toBe(1);
+    expect(selector.preferredLayer(layers(), { maxFrameRate: 5 })).toBe(2);
+  });
+
+  it('follows preference changes at once, up and down', () => {
+    const selector = new LayerSelector();
+    expect(selector.select(layers(), { maxWidth: 320, maxHeight: 240 }, open)).toBe(0);
+    expect(selector.select(layers(), {}, open)).toBe(2);
+    expect(selector.select(layers(), { maxWidth: 640, maxHeight: 360 }, open)).toBe(1);
+  });
+
+  it('downswitches at once under congestion and climbs back one layer at a time after a hold', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, upswitchHoldMs: 5_000 });
+    expect(selector.select(layers(), {}, open)).toBe(2);
+    time.advance(1_000);
+    // A REMB of 700 kbps while 1.5 Mbps is sent: overuse. The middle layer fits.
+    expect(selector.select(layers(), {}, { remb: 700_000, lossBitrate: Infinity })).toBe(1);
+    // REMB near what is sent now (Chrome's estimate tracks the incoming rate): not a congestion signal.
+    for (let i = 0; i < 4; i++) {
+      time.advance(1_000);
+      expect(selector.select(layers(), {}, { remb: 600_000, lossBitrate: Infinity })).toBe(1);
+    }
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 600_000, lossBitrate: Infinity })).toBe(2);
+  });
+
+  it('does not climb past the loss-based estimate', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now });
+    selector.select(layers(), {}, open);
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { lossBitrate: 700_000 })).toBe(1);
+    time.advance(60_000);
+    expect(selector.select(layers(), {}, { lossBitrate: 800_000 })).toBe(1);
+    expect(selector.select(layers(), {}, { lossBitrate: 2_000_000 })).toBe(2);
+  });
+
+  it('doubles the hold when a climb meets congestion at once (hysteresis)', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, upswitchHoldMs: 5_000 });
+    selector.select(layers(), {}, open);
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 400_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(5_000);
+    expect(selector.select(layers(), {}, open)).toBe(1); // climb
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 200_000, lossBitrate: Infinity })).toBe(0); // failed climb
+    time.advance(5_000);
+    expect(selector.select(layers(), {}, open)).toBe(0); // the hold is now 10 s
+    time.advance(5_000);
+    expect(selector.select(layers(), {}, open)).toBe(1);
+  });
+
+  it('pauses video when even the lowest layer does not fit, and tries again after the resume hold', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 60_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+    time.advance(9_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(VIDEO_PAUSED);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+    // Congested again right after the resume: the next pause lasts twice as long.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { lossBitrate: 50_000 })).toBe(VIDEO_PAUSED);
+    time.advance(11_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(VIDEO_PAUSED);
+    time.advance(10_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+  });
+
+  it('acts on a mild congestion only when it lasts two evaluations', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now });
+    selector.select(layers(), {}, open);
+    // 1.2 Mbps of 1.5: one evaluation (a keyframe burst) is not enough, two in a row are.
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 1_200_000, lossBitrate: Infinity })).toBe(2);
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, open)).toBe(2);
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 1_200_000, lossBitrate: Infinity })).toBe(2);
+    time.advance(1_000);
+    expect(selector.select(layers(), {}, { remb: 1_200_000, lossBitrate: Infinity })).toBe(1);
+  });
+
+  it('leaves a layer the publisher stopped sending', () => {
+    const selector = new LayerSelector();
+    expect(selector.select(layers(), {}, open)).toBe(2);
+    expect(selector.select(layers([{}, {}, { active: false }]), {}, open)).toBe(1);
+  });
+});
