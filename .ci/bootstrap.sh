@@ -41,10 +41,10 @@ _parley_bootstrap() {
   # --- Debian packages the tests need -------------------------------------------------------
   # Each entry is "<command to look for>:<Debian package that provides it>".
   # chromium: browser tests (OpenTok.js, the Parley client, the docs site) and Experience Composer
-  # renders; ffmpeg/ffprobe: recording, the Audio Connector and captions; espeak-ng: the speech the
-  # captions tests publish. PocketSphinx (live captions) has no command: look for its Python module and
-  # its US English model instead.
-  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng) missing=() need
+  # renders; ffmpeg/ffprobe: recording, the Audio Connector, SIP and captions; espeak-ng: the speech the
+  # captions tests publish; openssl: the SIP TLS test's certificate. PocketSphinx (live captions) has no
+  # command: look for its Python module and its US English model instead.
+  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng openssl:openssl) missing=() need
   for need in "${needs[@]}"; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need##*:}")
   done

@@ -42,6 +42,7 @@ import { installRecording, type RecordingOptions } from './recording/install.js'
 import { installAudioConnector } from './services/audio-connector/install.js';
 import { installCaptions } from './services/captions/install.js';
 import { installRenders, type RenderOptions } from './services/renders/index.js';
+import { type InstallSipOptions, installSip } from './services/sip/install.js';
 import type { Store } from './store/types.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -99,6 +100,8 @@ export interface AppOptions {
    * answer 501). Default: on, with `/usr/bin/chromium` when it exists.
    */
   renders?: RenderOptions | null;
+  /** SIP interconnect: trusted CAs for TLS, the advertised address, timeouts (tests shorten them). */
+  sip?: InstallSipOptions;
 }
 
 declare module 'fastify' {
@@ -193,6 +196,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const audioConnectorResources = installAudioConnector(app, {
     ...(options.recording?.ffmpegPath ? { ffmpegPath: options.recording.ffmpegPath } : {}),
   });
+  const sipResources = installSip(app, {
+    ...options.sip,
+    ...(options.recording?.ffmpegPath ? { ffmpegPath: options.recording.ffmpegPath } : {}),
+  });
   const captionsResources = installCaptions(app, {
     ...(options.recording?.ffmpegPath ? { ffmpegPath: options.recording.ffmpegPath } : {}),
   });
@@ -258,6 +265,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ...recordingResources,
       ...audioConnectorResources,
       ...captionsResources,
+      ...sipResources,
       ...renderResources,
       ...(options.resources ?? []),
     ],

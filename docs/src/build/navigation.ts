@@ -42,6 +42,7 @@ export const NAVIGATION: readonly NavSection[] = [
       guide('audio-connector.md', 'Audio Connector'),
       guide('experience-composer.md', 'Experience Composer'),
       guide('captions.md', 'Live captions'),
+      guide('sip.md', 'SIP interconnect'),
       guide('webhooks.md', 'Webhooks'),
       guide('moderation.md', 'Moderation'),
       guide('migrating.md', 'Migrating from Vonage'),

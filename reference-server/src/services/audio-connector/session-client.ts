@@ -39,6 +39,8 @@ export interface SessionClientOptions {
   now: () => number;
   /** Called once when the session ends the connection (force-disconnect, session closed). */
   onEnded: (reason: string) => void;
+  /** Sees every message the session sends the client (a SIP call watches for force-mute). */
+  onMessage?: (message: OutboundMessage) => void;
 }
 
 /** A connected in-process client; see the file comment. */
@@ -66,7 +68,10 @@ export class SessionClient {
       userAgent: options.userAgent,
       state: 'connecting',
       endpoint: {
-        send: (message) => this.#waiters.get(`${message.method} ${message.uri}`)?.(message),
+        send: (message) => {
+          options.onMessage?.(message);
+          this.#waiters.get(`${message.method} ${message.uri}`)?.(message);
+        },
         close: (_code, reason) => {
           this.#left = true;
           options.onEnded(reason);
@@ -139,6 +144,16 @@ export class SessionClient {
     await publisher.setAnswer(answer.content.sdp);
     await withTimeout(announced, 'the stream to reach the SFU');
     return publisher;
+  }
+
+  /**
+   * Turns the audio of one of this client's streams on or off, as a publisher's channel update does:
+   * turning it on ends a force-mute of the stream (the media flows again).
+   */
+  setAudioActive(streamId: string, active: boolean): void {
+    const stream = this.#session.stream(streamId);
+    if (!stream || stream.connectionId !== this.connection.id || this.#left) return;
+    this.#session.updateChannel(stream, 'audio1', { active });
   }
 
   /** Leaves the session (`clientDisconnected`) and closes the media. Idempotent. */

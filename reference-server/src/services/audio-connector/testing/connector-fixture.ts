@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenTok from 'opentok';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { AppOptions } from '../../../app.js';
 import { RtpTestSource } from '../../../recording/testing/rtp-test-source.js';
 import type { SessionRecord, TokenRole } from '../../../store/types.js';
 import { createHarness, type Harness, projectAuth } from '../../../testing/harness.js';
@@ -94,9 +95,9 @@ export interface ConnectorFixture {
 
 let toneCount = 0;
 
-/** Starts the app; see the file comment. */
-export async function startConnectorFixture(): Promise<ConnectorFixture> {
-  const harness = await createHarness({ recording: null });
+/** Starts the app (with `options` for the app, such as shorter SIP timeouts); see the file comment. */
+export async function startConnectorFixture(options: Partial<AppOptions> = {}): Promise<ConnectorFixture> {
+  const harness = await createHarness({ recording: null, ...options });
   const { project, app } = harness;
   const opentok = new OpenTok(project.apiKey, project.apiSecret);
   const tones: PublishedTone[] = [];
