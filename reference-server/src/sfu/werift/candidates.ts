@@ -35,6 +35,27 @@ export function parseCandidate(line: string): ParsedCandidate | undefined {
   return { foundation, component, transport, priority, address, port: Number(port), type };
 }
 
+/**
+ * Whether a remote candidate's address is an mDNS hostname (`<uuid>.local`), as browsers announce their
+ * host candidates when the page has no camera or microphone permission. The server cannot resolve them:
+ * werift would send mDNS queries (a multicast socket on every interface, against the listen-on-loopback
+ * rule) and wait 10 s for an answer that never comes on a server, holding up every later candidate and the
+ * answer SDP. They are dropped instead; the browser's connectivity checks still reach the server's own
+ * candidates, and ICE learns the browser's address from them as a peer-reflexive candidate.
+ */
+export function isMdnsCandidate(line: string): boolean {
+  return parseCandidate(line)?.address.toLowerCase().endsWith('.local') ?? false;
+}
+
+/** The SDP without its `a=candidate` lines for mDNS hostnames (see {@link isMdnsCandidate}). */
+export function withoutMdnsCandidates(sdp: string): string {
+  if (!sdp.includes('.local')) return sdp;
+  return sdp
+    .split(/(?<=\n)/)
+    .filter((line) => !(line.startsWith('a=candidate:') && isMdnsCandidate(line.slice(2))))
+    .join('');
+}
+
 /** Filters and rewrites local candidates according to the engine's listen and announced addresses. */
 export class CandidatePolicy {
   readonly #listenIps: ReadonlySet<string>;

@@ -1,13 +1,13 @@
 /**
  * One werift peer connection as the engine uses it: ICE restricted to the configured addresses, no STUN
- * lookups, remote candidates buffered until the remote SDP is set, local SDPs and candidates filtered
- * through the {@link CandidatePolicy}. Publisher and subscriber transports each own one.
+ * or mDNS lookups (mDNS remote candidates are dropped), remote candidates buffered until the remote SDP
+ * is set, local SDPs and candidates filtered through the {@link CandidatePolicy}. Publisher and subscriber transports each own one.
  */
 import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import { SfuError } from '../errors.js';
 import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
 import type { IceCandidate, TransportConnectionState } from '../types.js';
-import { CandidatePolicy, parseCandidate } from './candidates.js';
+import { CandidatePolicy, isMdnsCandidate, parseCandidate, withoutMdnsCandidates } from './candidates.js';
 import { headerExtensions } from './codecs.js';
 import { enlargeSocketBuffers } from './socket-buffers.js';
 
@@ -107,7 +107,7 @@ export class PeerLeg {
     this.#assertOpen();
     checkSdp(sdp);
     try {
-      await this.pc.setRemoteDescription({ type, sdp });
+      await this.pc.setRemoteDescription({ type, sdp: withoutMdnsCandidates(sdp) });
     } catch (error) {
       throw new SfuError('INVALID_SDP', `The ${type} was rejected: ${messageOf(error)}`, { cause: error });
     }
@@ -176,6 +176,7 @@ export class PeerLeg {
 
   async #apply(candidate: IceCandidate | null): Promise<void> {
     if (this.#closed) return;
+    if (candidate !== null && isMdnsCandidate(candidate.candidate)) return;
     const init =
       candidate === null || candidate.candidate === ''
         ? {
