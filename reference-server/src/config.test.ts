@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       mediaPortMax: null,
       turnServers: [],
       sfuWorkers: 0,
-      simulcast: true,
+      simulcast: false,
       recordingsDir: null,
       ffmpegPath: 'ffmpeg',
       chromiumPath: null,

@@ -318,7 +318,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     key: 'simulcast',
     flag: 'simulcast',
     env: 'PARLEY_SIMULCAST',
-    defaultText: 'on',
+    defaultText: 'off',
     description:
       '`on` asks publishers in routed sessions to send simulcast (several resolutions of their video); each subscriber then receives the layer that fits its preferred resolution and frame rate and its bandwidth, switching down under congestion and back when it clears. `off` has publishers send one encoding that every subscriber receives.',
     parse: (raw) => {
@@ -430,7 +430,7 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     ...mediaPorts(value('mediaPortMin', null), value('mediaPortMax', null)),
     turnServers: value('turnServers', []),
     sfuWorkers: value('sfuWorkers', 0),
-    simulcast: value('simulcast', true),
+    simulcast: value('simulcast', false),
     recordingsDir: value('recordingsDir', null),
     ffmpegPath: value('ffmpegPath', 'ffmpeg'),
     chromiumPath: value('chromiumPath', null),

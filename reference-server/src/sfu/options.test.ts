@@ -10,9 +10,9 @@ describe('resolveSfuEngineOptions', () => {
       portRange: undefined,
       iceServers: [],
       publisherMaxBitrate: 2_000_000,
-      simulcast: true,
+      simulcast: false,
     });
-    expect(resolveSfuEngineOptions({ simulcast: false }).simulcast).toBe(false);
+    expect(resolveSfuEngineOptions({ simulcast: true }).simulcast).toBe(true);
     expect(() => resolveSfuEngineOptions({ simulcast: 'yes' as never })).toThrow(
       /simulcast must be a boolean/,
     );

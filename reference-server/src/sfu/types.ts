@@ -98,7 +98,8 @@ export interface SfuEngineOptions {
   /**
    * Whether publishers are asked to send simulcast (several encodings of their video, from which each
    * subscriber gets the one that fits its preferred resolution and its bandwidth). The engine accepts
-   * simulcast offers either way; this is what the gateway advertises. Default true.
+   * simulcast offers either way; this is what the gateway advertises. Default false (see the self-hosting
+   * guide: with simulcast, a subscriber without a preferred resolution saw its first frame later).
    */
   simulcast?: boolean;
 }
@@ -108,7 +109,7 @@ export const sfuEngineOptionDefaults = {
   listenIps: ['127.0.0.1'],
   iceServers: [],
   publisherMaxBitrate: 2_000_000,
-  simulcast: true,
+  simulcast: false,
 } as const satisfies SfuEngineOptions;
 
 /** A codec as negotiated on a transport (names as in SDP `a=rtpmap`, e.g. `audio/opus`, `video/H264`). */

@@ -67,11 +67,11 @@ describe('session info', () => {
     const res = await sessionInfo(`/anvil.opentok.com/session/${routed}?extended=true`, fx.token(routed));
     expect(res.json()[0]).toMatchObject({
       session_id: routed,
-      // The fixture's SFU engine has simulcast on (the default): routed sessions advertise it.
+      // The fixture's SFU engine has simulcast off (the default): routed sessions do not advertise it.
       properties: {
         p2p: { preference: { value: 'disabled' } },
-        simulcast: true,
-        streamSimulcastRidEnabled: true,
+        simulcast: false,
+        streamSimulcastRidEnabled: false,
       },
     });
   });

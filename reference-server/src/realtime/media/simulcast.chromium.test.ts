@@ -9,18 +9,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser, type TestBrowser } from '../../../test/browser/browser.js';
 import { Participant } from '../../../test/browser/participant.js';
 import { type AppFixture, startAppFixture } from '../../../test/e2e/support/app-fixture.js';
+import { createSfuEngine } from '../../sfu/index.js';
 
 let fx: AppFixture;
 let browser: TestBrowser;
 
+/** Simulcast is off by default; this server's SFU asks publishers for it. */
+const sfu = createSfuEngine({ simulcast: true });
+
 beforeAll(async () => {
-  fx = await startAppFixture();
+  fx = await startAppFixture({ realtime: { sfu } });
   browser = await launchTestBrowser();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await fx?.close();
+  sfu.close();
 });
 
 /** The parts of OpenTok.js the page code below uses (the page loads it as the global `OT`). */
