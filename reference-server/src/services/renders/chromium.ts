@@ -27,6 +27,11 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
   // The page captures its own tab without a picker.
   '--auto-accept-this-tab-capture',
+  // The render's browser runs beside the server: loopback is a path to its media (and, on a host whose
+  // only interface is loopback, the only one), and host candidates are announced as addresses, not as
+  // mDNS names the server cannot resolve (the page has no camera permission, so Chromium would hide them).
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Rendered pages play media and animate without anyone clicking.
   '--autoplay-policy=no-user-gesture-required',
   // A render is never the focused window: its timers and rendering must not be throttled.

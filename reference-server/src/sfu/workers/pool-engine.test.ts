@@ -48,7 +48,7 @@ async function call(router: Router, streamId: string) {
 describe('worker-pool engine', { timeout: 40_000 }, () => {
   let engine: WorkerPoolEngine;
   beforeAll(async () => {
-    engine = new WorkerPoolEngine({ workers: 2, statsIntervalMs: 200 });
+    engine = new WorkerPoolEngine({ workers: 2, statsIntervalMs: 200, simulcast: true });
     await engine.ready();
   }, 30_000);
   afterAll(async () => {

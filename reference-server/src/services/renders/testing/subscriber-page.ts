@@ -34,6 +34,8 @@ export async function launchSubscriberBrowser(executablePath: string): Promise<B
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-ui-for-media-stream',
+      // CI runs the tests in a network namespace with only loopback: WebRTC must be allowed to use it.
+      '--allow-loopback-in-peer-connection',
       '--autoplay-policy=no-user-gesture-required',
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
     ],
