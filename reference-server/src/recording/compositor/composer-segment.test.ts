@@ -123,7 +123,9 @@ it('holds the packets of an ffmpeg that binds its ports 6 s late and delivers ev
   try {
     await sleep(7000);
     source.silence();
-    expect(source.sent).toBeGreaterThan(250);
+    // A 20 ms timer ticks ~350 times in 7 s on a quiet machine, far fewer on a loaded one; what
+    // matters is that a good number of packets went out before the fake ffmpeg bound its ports.
+    expect(source.sent).toBeGreaterThan(50);
     const received = () => readFile(join(root, 'segment.sdp.received'), 'utf8').then(Number, () => 0);
     // Every packet sent since the segment started arrives, the early ones included (a machine under
     // load may take a while to deliver them all).
