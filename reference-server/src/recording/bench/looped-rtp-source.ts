@@ -108,7 +108,11 @@ export class LoopedRtpSource extends RtpTestSource {
     args.push('-re', '-stream_loop', '-1', '-i', clip);
     // `connect=1`: once this process's socket is gone (closed, or Node died without close()), sends
     // fail and ffmpeg exits instead of looping forever.
-    const target = (port: number) => `rtp://127.0.0.1:${port}?pkt_size=1200&connect=1`;
+    // `rtcpport`: RTCP goes to the same socket (which drops it); the default, port + 1, has no listener,
+    // and the ICMP errors its sender reports would fail the connected socket and end ffmpeg after a
+    // few seconds.
+    const target = (port: number) =>
+      `rtp://127.0.0.1:${port}?pkt_size=1200&connect=1&rtcpport=${port}`;
     if (video) {
       const port = await this.#bind('video');
       // Matroska stores H.264 length-prefixed with SPS/PPS out of band; browsers send Annex B with
