@@ -28,6 +28,7 @@ import { LayerSelector, VIDEO_PAUSED } from './layer-selector.js';
 import { NackResponder } from './nack-responder.js';
 import type { LayeredRtpSink, WeriftProducer } from './producer.js';
 import type { ProducerLayer } from './producer-layer.js';
+import { RtpEgress } from './rtp-egress.js';
 import { RtpSequenceRewriter } from './rtp-rewriter.js';
 import { SenderInternals } from './sender-internals.js';
 
@@ -71,6 +72,8 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   /** Video: answers the subscriber's NACKs from the producer's history; `undefined` for audio. */
   readonly #nack: NackResponder | undefined;
   readonly #internals: SenderInternals;
+  /** Writes forwarded packets to the subscriber (SRTP straight to the socket, see rtp-egress.ts). */
+  readonly #egress: RtpEgress;
   /** Video: this subscriber's REMB, receiver reports and NACKs, fed to the producer's REMB estimate. */
   readonly #feedback: SubscriberFeedback | undefined;
   #paused: boolean;
@@ -122,6 +125,7 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
       }
     });
     this.#internals = new SenderInternals(sender);
+    this.#egress = new RtpEgress(sender);
     const history = producer.history;
     this.#onLayers();
     this.#nack = history ? new NackResponder(history, this.#internals) : undefined;
@@ -253,18 +257,16 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     const rebased = this.#rewriter.rebasePending;
     if (!this.#rewriter.accept(header, performance.now())) return;
     const sequenceNumber = header.sequenceNumber;
-    const timestamp = header.timestamp;
-    header.sequenceNumber = this.#rewriter.sequenceNumberOf(sequenceNumber);
-    header.timestamp = this.#rewriter.timestampOf(timestamp);
-    this.#stats.packetsOut++;
-    this.#stats.bytesOut += packet.payload.length;
-    // werift's sender clones and rewrites the packet synchronously, before its first await: the shared
-    // packet gets its own numbers back at once, and the sender's offsets are current once this returns.
-    this.#sender.sendRtp(packet).catch(() => {
-      // A send fails only when DTLS is going away; the transport's state change reports that.
-    });
-    header.sequenceNumber = sequenceNumber;
-    header.timestamp = timestamp;
+    // The shared packet is not touched: the egress writes the subscriber's numbers into its own header.
+    const sent = this.#egress.send(
+      packet,
+      this.#rewriter.sequenceNumberOf(sequenceNumber),
+      this.#rewriter.timestampOf(header.timestamp),
+    );
+    if (sent > 0) {
+      this.#stats.packetsOut++;
+      this.#stats.bytesOut += packet.payload.length;
+    }
     const nack = this.#nack;
     if (nack === undefined) return;
     if (rebased) {

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RtcpSrPacket } from 'werift';
 import { SfuError } from '../errors.js';
 import type {
   Consumer,
@@ -147,6 +148,29 @@ describe('werift engine, werift clients on 127.0.0.1', { timeout: 15_000 }, () =
     expect(producerStats.packetsIn).toBeGreaterThanOrEqual(consumerStats.packetsOut);
     expect(consumerStats.packetsOut).toBeGreaterThanOrEqual(60);
     expect(consumerStats.bytesOut).toBeGreaterThan(consumerStats.packetsOut * 10);
+  });
+
+  it('sends the subscriber sender reports counting the packets and bytes it forwarded', async () => {
+    const { subscriber, subscriberClient } = await connectCall();
+    const receiver = subscriberClient.pc.getTransceivers().find((t) => t.kind === 'video')?.receiver;
+    if (!receiver) throw new Error('no video receiver');
+    const reports: RtcpSrPacket[] = [];
+    receiver.onRtcp.subscribe((rtcp) => {
+      if (rtcp instanceof RtcpSrPacket) reports.push(rtcp);
+    });
+    const { video } = subscriberClient.received;
+    await until(() => reports.some((r) => r.senderInfo.packetCount > 20), 'a sender report', 6000);
+    const report = reports.find((r) => r.senderInfo.packetCount > 20) as RtcpSrPacket;
+    const consumer = consumerOf(subscriber, 'video');
+    // Counted up to the report: never more than forwarded, and the bytes are payload bytes.
+    expect(report.senderInfo.packetCount).toBeLessThanOrEqual(consumer.stats.packetsOut);
+    expect(report.senderInfo.packetCount).toBeLessThanOrEqual(video.packets);
+    expect(report.senderInfo.octetCount).toBeGreaterThan(report.senderInfo.packetCount * 10);
+    expect(report.senderInfo.octetCount).toBeLessThanOrEqual(consumer.stats.bytesOut);
+    // The RTP timestamp is the subscriber leg's (within the range it received), with a current NTP time.
+    const ntpSeconds = Number(report.senderInfo.ntpTimestamp >> 32n) - 2_208_988_800;
+    expect(Math.abs(ntpSeconds - Date.now() / 1000)).toBeLessThan(5);
+    expect(video.timestamps).toContain(report.senderInfo.rtpTimestamp);
   });
 
   it('asks the publisher for a keyframe when a subscriber connects and forwards the subscriber’s PLIs', async () => {

@@ -151,6 +151,8 @@ function pacer(
 export interface ReceivedTrack {
   packets: number;
   sequenceNumbers: number[];
+  /** RTP timestamps, in arrival order. */
+  timestamps: number[];
   payloadTypes: Set<number>;
   /** Extension ids seen on received packets, with their payloads as text. */
   extensions: Map<number, string>;
@@ -193,6 +195,7 @@ export class TestSubscriber {
         record.packets++;
         record.ssrc = packet.header.ssrc;
         record.sequenceNumbers.push(packet.header.sequenceNumber);
+        record.timestamps.push(packet.header.timestamp);
         record.payloadTypes.add(packet.header.payloadType);
         for (const extension of packet.header.extensions) {
           record.extensions.set(extension.id, extension.payload.toString());
@@ -284,5 +287,12 @@ export class TestSubscriber {
 }
 
 function emptyTrack(): ReceivedTrack {
-  return { packets: 0, sequenceNumbers: [], payloadTypes: new Set(), extensions: new Map(), ssrc: undefined };
+  return {
+    packets: 0,
+    sequenceNumbers: [],
+    timestamps: [],
+    payloadTypes: new Set(),
+    extensions: new Map(),
+    ssrc: undefined,
+  };
 }
