@@ -47,7 +47,6 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   readonly producerId: string;
   readonly kind: MediaKind;
   readonly codec: RtpCodec;
-  readonly #sender: RTCRtpSender;
   readonly #producer: WeriftProducer;
   /**
    * Each layer's keyframe limiter, shared by every consumer of the producer: at most one keyframe
@@ -98,7 +97,6 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
     options: { paused: boolean; isConnected: () => boolean },
   ) {
     super();
-    this.#sender = sender;
     this.#producer = producer;
     this.#rewriter = new RtpSequenceRewriter(codec.clockRate);
     this.#isConnected = options.isConnected;
