@@ -5,7 +5,7 @@
  */
 import { KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RtpHeader, SrtpSession } from 'werift';
+import { getBit, RtpHeader, SrtpSession } from 'werift';
 
 /** werift's SRTP protection profiles: AES-CM with HMAC-SHA1-80, and AEAD AES-128-GCM. */
 const PROFILES = { aesCm: 0x0001, aesGcm: 0x0007 } as const;
@@ -44,4 +44,24 @@ describe('werift patch', () => {
       }
     });
   }
+
+  it('reads header bits by arithmetic (the original built a binary string per call, six per RTP packet)', () => {
+    // The patched function's source has no string conversion left.
+    expect(getBit.toString()).not.toContain('toString');
+    // Same results as the original for every byte, start and length (MSB first).
+    for (let byte = 0; byte < 256; byte++) {
+      for (let start = 0; start < 8; start++) {
+        for (let length = 1; start + length <= 8; length++) {
+          const expected = Number.parseInt(byte.toString(2).padStart(8, '0').slice(start, start + length), 2);
+          expect(getBit(byte, start, length)).toBe(expected);
+        }
+      }
+    }
+    // Version 2, padding, one CSRC; marker, payload type 96; then a payload byte and 2 bytes of padding.
+    const packet = Buffer.from([0xa1, 0xe0, 0, 7, 0, 0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 3, 1, 0, 2]);
+    const header = RtpHeader.deSerialize(packet);
+    expect(header).toMatchObject({ version: 2, padding: true, extension: false, csrcLength: 1, marker: true });
+    expect(header.payloadType).toBe(96);
+    expect(header.csrc).toEqual([3]);
+  });
 });
