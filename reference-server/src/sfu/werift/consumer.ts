@@ -351,7 +351,11 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
       return;
     }
     this.#target = wanted;
-    if (!this.#paused && !this.#producerPaused) this.#keyFrames.get(wanted)?.limiter.request();
+    // Before the subscriber's transport is connected a keyframe would pass unseen (nothing is forwarded
+    // yet) and hold the layer's rate limit for 500 ms; the transport asks once it is connected.
+    if (!this.#paused && !this.#producerPaused && this.#isConnected()) {
+      this.#keyFrames.get(wanted)?.limiter.request();
+    }
   }
 
   #onNack(lost: readonly number[]): void {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RtpPacket } from 'werift';
 import type { Consumer, Router, SubscriberTransport, VideoLayer } from '../types.js';
 import { WeriftEngine } from './engine.js';
+import { acquireKeyFrameLimiter } from './keyframe-requests.js';
 import { vp8KeyFrameSize } from './keyframes.js';
 import type { WeriftProducer } from './producer.js';
 import {
@@ -133,7 +134,18 @@ describe.each<SimulcastMode>(['ssrc-group', 'rid'])('simulcast (%s) through the 
     const high = await subscribe(router, [producer], 'high');
     low.video.setPreferredLayers({ maxWidth: 320, maxHeight: 240 });
     expect(() => high.video.setPreferredLayers({ maxWidth: -1 })).toThrow(/maxWidth/);
+    // No keyframe is asked for before a subscriber is connected: it would pass unseen and hold the
+    // layer's 500 ms rate limit (first frames came ~350 ms late). Once connected, the layer is asked.
+    const limiters = producer.layers.map((layer) => acquireKeyFrameLimiter(layer));
+    cleanups.push(() => {
+      for (const held of limiters) held.release();
+    });
+    const sentBefore = limiters.map((held) => held.limiter.sent + (held.limiter.pending ? 1 : 0));
+    await sleep(100);
+    expect(limiters.map((held) => held.limiter.sent + (held.limiter.pending ? 1 : 0))).toEqual(sentBefore);
     await connect(low);
+    const lowLimiter = (limiters[0] as (typeof limiters)[number]).limiter;
+    await until(() => lowLimiter.sent > (sentBefore[0] as number), 'a keyframe request of the low layer', 1000);
     await connect(high);
     await until(() => low.layers.length >= 40 && high.layers.length >= 60, 'video at both subscribers');
 
