@@ -37,7 +37,8 @@ const subscribes = Math.max(1, Number(process.env.BENCH_TTFF_SUBSCRIBES ?? 20));
 const frameRate = Number(process.env.BENCH_TTFF_FPS ?? 30);
 const sfuWorkers = process.env.BENCH_TTFF_SFU_WORKERS ?? '0';
 const simulcast = process.env.BENCH_TTFF_SIMULCAST ?? 'off';
-if (simulcast !== 'on' && simulcast !== 'off') throw new Error(`BENCH_TTFF_SIMULCAST: on or off, got "${simulcast}"`);
+if (simulcast !== 'on' && simulcast !== 'off')
+  throw new Error(`BENCH_TTFF_SIMULCAST: on or off, got "${simulcast}"`);
 const outDir = process.env.BENCH_TTFF_OUT ?? join(HERE, 'results');
 const clientKinds = (process.env.BENCH_TTFF_CLIENTS ?? 'parley,opentok').split(',').map((s) => s.trim());
 for (const kind of clientKinds) {

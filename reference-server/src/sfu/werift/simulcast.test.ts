@@ -145,7 +145,11 @@ describe.each<SimulcastMode>(['ssrc-group', 'rid'])('simulcast (%s) through the 
     expect(limiters.map((held) => held.limiter.sent + (held.limiter.pending ? 1 : 0))).toEqual(sentBefore);
     await connect(low);
     const lowLimiter = (limiters[0] as (typeof limiters)[number]).limiter;
-    await until(() => lowLimiter.sent > (sentBefore[0] as number), 'a keyframe request of the low layer', 1000);
+    await until(
+      () => lowLimiter.sent > (sentBefore[0] as number),
+      'a keyframe request of the low layer',
+      1000,
+    );
     await connect(high);
     await until(() => low.layers.length >= 40 && high.layers.length >= 60, 'video at both subscribers');
 
