@@ -105,7 +105,12 @@ async function run(): Promise<SignalingReport> {
   say(
     `signaling: ${clients} clients in ${processes} process(es); load average ${loadAverageStart.join(' / ')}`,
   );
-  const server = await startServerProcess({ logLevel, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+  // The inspector (127.0.0.1) lets the bench read the server's memory after a full GC.
+  const server = await startServerProcess({
+    logLevel,
+    inspect: true,
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+  });
   const generators = Array.from({ length: processes }, () => GeneratorProcess.start());
   try {
     const { credentials } = server;
@@ -130,7 +135,9 @@ async function run(): Promise<SignalingReport> {
     await warm.call('close', {});
     await warm.call('receipts', {});
     await sleep(2000);
+    // RSS first, then the collection, in both readings: a collection can lower RSS.
     const rssBeforeBytes = await settledRss(server);
+    const retainedBefore = await server.memoryAfterGc();
     say(`  server idle RSS ${(rssBeforeBytes / 1048576).toFixed(1)} MB`);
 
     const sessionId = await createSession(opentok);
@@ -157,7 +164,11 @@ async function run(): Promise<SignalingReport> {
     // Idle: let the ACKs of the join announcements drain, then read the server's memory.
     await sleep(5000);
     const rssAfterBytes = await settledRss(server);
-    say(`  idle RSS ${(rssAfterBytes / 1048576).toFixed(1)} MB`);
+    const retainedAfter = await server.memoryAfterGc();
+    const retained = (m: typeof retainedAfter): number => m.heapUsedBytes + m.externalBytes;
+    say(
+      `  idle RSS ${(rssAfterBytes / 1048576).toFixed(1)} MB; retained after GC ${(retained(retainedBefore) / 1048576).toFixed(1)} → ${(retained(retainedAfter) / 1048576).toFixed(1)} MB`,
+    );
 
     // Fan-out: the first client of the first generator signals everyone.
     const expectedReceipts = signals * (joined - 1);
@@ -216,9 +227,14 @@ async function run(): Promise<SignalingReport> {
         serverCores: round(joinCpu.cores, 3),
       },
       idle: {
+        retainedBeforeBytes: retained(retainedBefore),
+        retainedAfterBytes: retained(retainedAfter),
+        bytesPerConnection: Math.round(
+          Math.max(0, retained(retainedAfter) - retained(retainedBefore)) / joined,
+        ),
         rssBeforeBytes,
         rssAfterBytes,
-        bytesPerConnection: Math.round(Math.max(0, rssAfterBytes - rssBeforeBytes) / joined),
+        rssBytesPerConnection: Math.round(Math.max(0, rssAfterBytes - rssBeforeBytes) / joined),
       },
       fanout: {
         signalsSent: signalRun.sent,

@@ -36,9 +36,12 @@ function report(
       serverCores: 0.5,
     },
     idle: {
-      rssBeforeBytes: 100 << 20,
-      rssAfterBytes: 120 << 20,
+      retainedBeforeBytes: 40 << 20,
+      retainedAfterBytes: 60 << 20,
       bytesPerConnection: overrides.bytesPerConnection ?? 20_000,
+      rssBeforeBytes: 100 << 20,
+      rssAfterBytes: 220 << 20,
+      rssBytesPerConnection: 120_000,
     },
     fanout: {
       signalsSent: 50,

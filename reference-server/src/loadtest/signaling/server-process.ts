@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CredentialsFile } from '../../projects/credentials-file.js';
+import { INSPECTOR_LISTENING, type MemoryAfterGc, memoryAfterGc } from './inspector-memory.js';
 import { type ProcessSample, sampleProcess } from './process-sampler.js';
 
 /** The reference server package (its `src/cli/main.ts` is started). */
@@ -26,6 +27,11 @@ export interface ServerProcessOptions {
   cpuProfileDir?: string;
   /** How long the server may take to listen, in ms. Default 60000. */
   startTimeoutMs?: number;
+  /**
+   * Start the server with its inspector on 127.0.0.1 (`--inspect`), so that {@link ServerProcess.memoryAfterGc}
+   * can read its memory after a full garbage collection. Default false.
+   */
+  inspect?: boolean;
 }
 
 /** A running server child. */
@@ -39,6 +45,8 @@ export interface ServerProcess {
   logFile: string;
   /** Reads the server's CPU time and RSS from /proc. */
   sample(): Promise<ProcessSample>;
+  /** The server's memory after a full garbage collection (only when started with `inspect`). */
+  memoryAfterGc(): Promise<MemoryAfterGc>;
   /** Stops it with SIGTERM (graceful shutdown; SIGKILL after 20 s) and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -52,6 +60,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const log = createWriteStream(logFile);
   const node = [
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
     '--import',
     'tsx',
     join(PACKAGE_DIR, 'src/cli/main.ts'),
@@ -74,6 +83,12 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PARLEY_')));
   const child = spawn(process.execPath, node, { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.pipe(log, { end: false });
+  let inspectorUrl: string | undefined;
+  if (options.inspect && child.stderr) {
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      inspectorUrl ??= INSPECTOR_LISTENING.exec(line)?.[1];
+    });
+  }
   // 'close' (every stdio stream done), not 'exit': no log line may arrive after the log file is closed.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const killOnExit = (): void => {
@@ -96,6 +111,12 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       credentials,
       logFile,
       sample: () => sampleProcess(pid),
+      memoryAfterGc() {
+        if (inspectorUrl === undefined) {
+          return Promise.reject(new Error('the server was not started with inspect: true'));
+        }
+        return memoryAfterGc(inspectorUrl);
+      },
       async stop() {
         await stopChild(child, closed);
         await cleanup();
