@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, configOptionsMarkdown, loadConfig, localUrl } from './config.js';
+import { makeTestCertificate } from './services/sip/testing/busy-tls-uas.js';
 
 const load = (argv: string[] = [], env: Record<string, string> = {}, cwd = '/work/app') =>
   loadConfig({ argv, env, cwd });
@@ -29,6 +33,8 @@ describe('loadConfig', () => {
       recordingsDir: null,
       ffmpegPath: 'ffmpeg',
       chromiumPath: null,
+      sipAddress: null,
+      sipTlsCa: null,
     });
   });
 
@@ -132,6 +138,56 @@ describe('loadConfig', () => {
         { urls: 'turn:turn.example.com:3478', username: 'u', credential: 'p' },
         { urls: 'stun:turn.example.com:3478' },
       ],
+    });
+  });
+
+  it('reads the address SIP calls advertise', () => {
+    expect(load(['--sip-address', '203.0.113.9']).sipAddress).toBe('203.0.113.9');
+    expect(load([], { PARLEY_SIP_ADDRESS: ' 2001:db8::5 ' }).sipAddress).toBe('2001:db8::5');
+    expect(() => load(['--sip-address', 'pbx.example.com'])).toThrow(
+      '--sip-address must be an IPv4 or IPv6 address, got "pbx.example.com"',
+    );
+    expect(() => load([], { PARLEY_SIP_ADDRESS: '10.0.0' })).toThrow(
+      'PARLEY_SIP_ADDRESS must be an IPv4 or IPv6 address',
+    );
+  });
+
+  describe('--sip-tls-ca', () => {
+    let directory: string;
+    let certificate: string;
+    beforeAll(() => {
+      directory = mkdtempSync(join(tmpdir(), 'parley-config-'));
+      certificate = makeTestCertificate(directory, 'ca').cert;
+      // A bundle as distributions ship them: comments between the certificates.
+      writeFileSync(join(directory, 'bundle.pem'), `# Private CA\n${certificate}\n# Again\n${certificate}`);
+      writeFileSync(join(directory, 'not-pem.pem'), 'hello\n');
+      writeFileSync(
+        join(directory, 'broken.pem'),
+        '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
+      );
+    });
+    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+    it('reads the CA certificates of the file, resolving a relative path like --data-dir', () => {
+      expect(load(['--sip-tls-ca', join(directory, 'ca.pem')]).sipTlsCa).toBe(certificate);
+      const bundle = load([], { PARLEY_SIP_TLS_CA: 'bundle.pem' }, directory).sipTlsCa;
+      expect(bundle).toBe(`${certificate.trim()}\n${certificate.trim()}\n`);
+    });
+
+    it('names the flag or variable when the file is missing or holds no valid certificate', () => {
+      expect(() => load(['--sip-tls-ca', join(directory, 'missing.pem')])).toThrow(
+        `--sip-tls-ca must name a readable PEM file, could not read "${join(directory, 'missing.pem')}" (ENOENT)`,
+      );
+      expect(() => load([], { PARLEY_SIP_TLS_CA: directory })).toThrow(
+        'PARLEY_SIP_TLS_CA must name a readable PEM file',
+      );
+      expect(() => load(['--sip-tls-ca', join(directory, 'not-pem.pem')])).toThrow(
+        'has no CERTIFICATE block',
+      );
+      expect(() => load(['--sip-tls-ca', join(directory, 'broken.pem')])).toThrow(
+        /--sip-tls-ca: certificate 1 of ".*broken\.pem" is not a valid X\.509 certificate/,
+      );
+      expect(() => load(['--sip-tls-ca', ' '])).toThrow('--sip-tls-ca must not be empty');
     });
   });
 

@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ServerConfig } from './config.js';
 import type { CredentialsFile } from './projects/credentials-file.js';
 import { type RunningServer, startServer } from './server.js';
+import { header, type SipRequest } from './services/sip/message.js';
+import { makeTestCertificate, startBusyTlsUas } from './services/sip/testing/busy-tls-uas.js';
 import { WorkerPoolEngine } from './sfu/workers/pool-engine.js';
 import { opentokJwt } from './testing/harness.js';
 
@@ -125,6 +127,43 @@ describe('startServer', () => {
     expect(body.ice_servers).toEqual([
       { urls: 'turn:turn.example.com:3478', username: 'alice', credential: 's@cret' },
     ]);
+  });
+
+  it('places SIP calls with --sip-address advertised and --sip-tls-ca trusted', {
+    timeout: 20_000,
+  }, async () => {
+    // Only the CA file vouches for the SIP server's certificate: an INVITE arriving shows it was trusted.
+    const sipServer = await startBusyTlsUas(makeTestCertificate(dataDir, 'sip-ca'));
+    try {
+      const { server } = await start(['--sip-address', '192.0.2.10', '--sip-tls-ca', 'sip-ca.pem']);
+      const file = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
+      const auth = { 'x-opentok-auth': await opentokJwt({ apiKey: file.apiKey, apiSecret: file.apiSecret }) };
+      const created = await fetch(`${server.url}/session/create`, {
+        method: 'POST',
+        headers: { ...auth, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'p2p.preference=disabled',
+      });
+      const [{ session_id: sessionId }] = (await created.json()) as [{ session_id: string }];
+      const dial = await fetch(`${server.url}/v2/project/${file.apiKey}/dial`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sessionId,
+          token: new OpenTok(file.apiKey, file.apiSecret).generateToken(sessionId, { role: 'publisher' }),
+          sip: { uri: sipServer.uri() },
+        }),
+      });
+      expect(dial.status).toBe(200);
+      await expect.poll(() => sipServer.invites.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      const [invite] = sipServer.invites as [SipRequest];
+      expect(header(invite, 'via')).toMatch(/^SIP\/2\.0\/TLS 192\.0\.2\.10[:;]/);
+      expect(header(invite, 'contact')).toContain('@192.0.2.10');
+      expect(invite.body.toString()).toContain('c=IN IP4 192.0.2.10');
+    } finally {
+      await running?.close();
+      running = undefined;
+      await sipServer.close();
+    }
   });
 
   it('closes: marks the app draining, stops listening and closes the store', async () => {

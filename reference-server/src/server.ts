@@ -91,6 +91,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         ffmpegPath: config.ffmpegPath,
       },
       renders: config.chromiumPath === null ? {} : { chromiumPath: config.chromiumPath },
+      sip: {
+        limits: {
+          ...(config.sipAddress === null ? {} : { advertisedAddress: config.sipAddress }),
+          ...(config.sipTlsCa === null ? {} : { tlsCa: config.sipTlsCa }),
+        },
+      },
       // Read lazily: the port is known once listening (`--port 0`).
       publicUrl: () => publicUrl,
     });

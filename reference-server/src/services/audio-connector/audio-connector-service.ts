@@ -11,13 +11,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../http/errors.js';
-import { AdmissionError, admitClient } from '../../realtime/access.js';
-import { SignalingError } from '../../realtime/errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { ProjectRecord, Store } from '../../store/types.js';
+import { joinSessionAsService } from '../join-session.js';
+import { admitServiceToken, projectSession } from '../service-checks.js';
 import { AudioConnector } from './audio-connector.js';
 import { type AudioFraming, AudioSocketOpenError, openAudioSocket } from './audio-socket.js';
-import { SessionClient } from './session-client.js';
+import type { SessionClient } from './session-client.js';
 
 /** The request body, as validated against the spec (`AudioConnectorParams`). */
 export interface AudioConnectorParams {
@@ -83,10 +83,7 @@ export class AudioConnectorService {
   async connect(project: ProjectRecord, params: AudioConnectorParams): Promise<AudioConnection> {
     const { store, realtime, now } = this.#options;
     const { sessionId, websocket } = params;
-    const record = await store.sessions.get(sessionId);
-    if (!record || record.applicationId !== project.applicationId) {
-      throw new ApiError('SESSION_NOT_FOUND', `Session ${sessionId} was not found`);
-    }
+    const record = await projectSession(store, project, sessionId);
     if (record.mediaMode === 'relayed') throw new ApiError('CONNECT_SESSION_RELAYED');
     if (record.e2ee) throw new ApiError('SESSION_E2EE_UNSUPPORTED');
     const headers = websocket.headers ?? {};
@@ -100,16 +97,10 @@ export class AudioConnectorService {
         `body.websocket.headers must be at most ${MAX_HEADER_BYTES} bytes in total (got ${headerBytes})`,
       );
     }
-    let token: Awaited<ReturnType<typeof admitClient>>['token'];
-    try {
-      ({ token } = await admitClient(store, params.token, sessionId, now()));
-    } catch (error) {
-      if (!(error instanceof AdmissionError)) throw error;
-      throw new ApiError(
-        'CLIENT_TOKEN_INVALID',
-        `body.token is not a valid client token for body.sessionId: ${error.detail}`,
-      );
-    }
+    const token = await admitServiceToken(store, params, now(), {
+      error: 'CLIENT_TOKEN_INVALID',
+      message: 'body.token is not a valid client token for body.sessionId',
+    });
     const bidirectional = websocket.bidirectional ?? false;
     if (bidirectional && token.role === 'subscriber') throw new ApiError('CLIENT_TOKEN_CANNOT_PUBLISH');
     if (this.#closed) throw new ApiError('NOT_READY');
@@ -130,19 +121,13 @@ export class AudioConnectorService {
     }
 
     const id = randomUUID();
-    const session = realtime.registry.open({
-      sessionId,
-      project: { applicationId: project.applicationId, apiKey: project.apiKey },
-      mediaMode: record.mediaMode,
-      e2ee: record.e2ee,
-    });
     let connector: AudioConnector | null = null;
     let client: SessionClient;
     try {
-      client = SessionClient.join({
+      client = joinSessionAsService({
         registry: realtime.registry,
-        session,
-        connectionId: randomUUID(),
+        project,
+        session: record,
         token,
         userAgent: `Parley Audio Connector ${id}`,
         now,
@@ -150,13 +135,6 @@ export class AudioConnectorService {
       });
     } catch (error) {
       socket.close('The Audio Connector could not join the session');
-      realtime.registry.release(session);
-      if (error instanceof SignalingError && error.errorName === 'CONNECTION_LIMIT') {
-        throw new ApiError(
-          'INVALID_FIELD',
-          `body.sessionId: session ${sessionId} has reached its connection limit`,
-        );
-      }
       throw error;
     }
     connector = new AudioConnector(

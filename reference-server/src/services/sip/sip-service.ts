@@ -12,11 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../http/errors.js';
 import type { ProjectEvents } from '../../projects/project-events.js';
-import { AdmissionError, admitClient } from '../../realtime/access.js';
-import { SignalingError } from '../../realtime/errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { ProjectRecord, Store } from '../../store/types.js';
-import { SessionClient } from '../audio-connector/session-client.js';
+import type { SessionClient } from '../audio-connector/session-client.js';
+import { joinSessionAsService } from '../join-session.js';
+import { admitServiceToken, projectSession } from '../service-checks.js';
 import { DTMF_DIGITS, MAX_DTMF_DIGITS } from './dtmf.js';
 import { SipCall, type SipCallLimits, type SipCallReport } from './sip-call.js';
 import { parseSipUri, SipUriError, transportOf } from './uri.js';
@@ -101,10 +101,7 @@ export class SipService {
   async dial(project: ProjectRecord, params: SipDialParams, projectId: string): Promise<SipCallInfo> {
     const { store, realtime, now } = this.#options;
     const { sessionId, sip } = params;
-    const record = await store.sessions.get(sessionId);
-    if (!record || record.applicationId !== project.applicationId) {
-      throw new ApiError('SESSION_NOT_FOUND', `Session ${sessionId} was not found`);
-    }
+    const record = await projectSession(store, project, sessionId);
     if (record.mediaMode === 'relayed') {
       throw new ApiError(
         'SIP_SESSION_RELAYED',
@@ -136,16 +133,10 @@ export class SipService {
         'body.sip.video: SIP video calls are not supported by this deployment',
       );
     }
-    let token: Awaited<ReturnType<typeof admitClient>>['token'];
-    try {
-      ({ token } = await admitClient(store, params.token, sessionId, now()));
-    } catch (error) {
-      if (!(error instanceof AdmissionError)) throw error;
-      throw new ApiError(
-        'SIP_TOKEN_INVALID',
-        `body.token is not a valid client token for session ${sessionId}: ${error.detail}`,
-      );
-    }
+    const token = await admitServiceToken(store, params, now(), {
+      error: 'SIP_TOKEN_INVALID',
+      message: `body.token is not a valid client token for session ${sessionId}`,
+    });
     if (token.role === 'subscriber') {
       throw new ApiError(
         'SIP_TOKEN_INVALID',
@@ -162,35 +153,17 @@ export class SipService {
 
     const id = randomUUID();
     const streamId = randomUUID();
-    const session = realtime.registry.open({
-      sessionId,
-      project: { applicationId: project.applicationId, apiKey: project.apiKey },
-      mediaMode: record.mediaMode,
-      e2ee: record.e2ee,
-    });
     let call: SipCall | null = null;
-    let client: SessionClient;
-    try {
-      client = SessionClient.join({
-        registry: realtime.registry,
-        session,
-        connectionId: randomUUID(),
-        token,
-        userAgent: `Parley SIP ${id}`,
-        now,
-        onEnded: () => void call?.end('700', 'Normal Clearing'),
-        onMessage: (message) => call?.sessionMessage(message),
-      });
-    } catch (error) {
-      realtime.registry.release(session);
-      if (error instanceof SignalingError && error.errorName === 'CONNECTION_LIMIT') {
-        throw new ApiError(
-          'INVALID_FIELD',
-          `body.sessionId: session ${sessionId} has reached its connection limit`,
-        );
-      }
-      throw error;
-    }
+    const client = joinSessionAsService({
+      registry: realtime.registry,
+      project,
+      session: record,
+      token,
+      userAgent: `Parley SIP ${id}`,
+      now,
+      onEnded: () => void call?.end('700', 'Normal Clearing'),
+      onMessage: (message) => call?.sessionMessage(message),
+    });
     let publisher: Awaited<ReturnType<SessionClient['publishAudio']>>;
     try {
       publisher = await client.publishAudio(streamId, sip.uri);
@@ -254,10 +227,7 @@ export class SipService {
         'One of the properties — digits or sessionId — is invalid. body.digits may contain only 0-9, *, # and p (1 to 256 characters)',
       );
     }
-    const record = await this.#options.store.sessions.get(sessionId);
-    if (!record || record.applicationId !== project.applicationId) {
-      throw new ApiError('SESSION_NOT_FOUND', `Session ${sessionId} was not found`);
-    }
+    await projectSession(this.#options.store, project, sessionId);
     const calls = [...this.#calls.values()].filter((running) => running.info.sessionId === sessionId);
     if (connectionId === null) {
       for (const running of calls) running.call.playDtmf(digits);
