@@ -5,17 +5,28 @@
  * Negotiation follows the gateway: the server asks for an offer (`generateoffer`) on `…/stream/{id}` for
  * the leg to the SFU (routed) or on `…/stream/{id}/subscriber/{subId}` for each subscriber (relayed); the
  * publisher trickles candidates and sends its offer, and applies the answer.
+ *
+ * With `publishCaptions`, the stream's `caption1` channel is on: while a captioning of the session runs,
+ * the server transcribes the published audio and sends the captions to the subscribers that want them.
  */
 import { TypedEmitter } from '@parley/events';
 import type { ProtocolStream, RaptorMessage, RaptorUri } from '@parley/protocol';
 import type { Connection } from './Connection.js';
-import { ErrorCode, ParleyClientError, RequestTimeoutError } from './errors.js';
+import {
+  describeValue,
+  ErrorCode,
+  InvalidParameterError,
+  ParleyClientError,
+  RequestTimeoutError,
+} from './errors.js';
 import type { PublisherEvents, StreamDestroyedReason } from './events.js';
 import type { Logger } from './logger.js';
 import { toCandidate } from './media/candidates.js';
 import { captureError, captureRequest } from './media/capture.js';
 import type { MediaHandler, MediaPeer } from './media/handler.js';
+import { streamChannels } from './media/stream-channels.js';
 import { Stream } from './Stream.js';
+import { CAPTION_CHANNEL } from './session/captions.js';
 import { iceServersOf, type SessionLink } from './session/link.js';
 
 /** What to publish. */
@@ -38,6 +49,11 @@ export interface PublisherOptions {
   fitMode?: 'cover' | 'contain';
   /** Initials shown by subscribers when video is off. */
   initials?: string;
+  /**
+   * Send the audio for live captioning from the start (the stream's `hasCaptions`). Default false. Needs a
+   * microphone; captions are produced only while a captioning of the session runs.
+   */
+  publishCaptions?: boolean;
 }
 
 interface Leg {
@@ -64,6 +80,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   #state: State = 'publishing';
   #publishAudio: boolean;
   #publishVideo: boolean;
+  #publishCaptions: boolean;
   #iceServers: RTCIceServer[] = [];
   #live: {
     resolve: () => void;
@@ -87,6 +104,13 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.streamId = crypto.randomUUID();
     this.#publishAudio = options.publishAudio ?? true;
     this.#publishVideo = options.publishVideo ?? true;
+    if (options.publishCaptions !== undefined && typeof options.publishCaptions !== 'boolean') {
+      throw new InvalidParameterError(
+        'options.publishCaptions',
+        `must be a boolean, not ${describeValue(options.publishCaptions)}`,
+      );
+    }
+    this.#publishCaptions = options.publishCaptions ?? false;
     this.#log = logger.child('publisher', () => ({ streamId: this.streamId }));
     // Check the options now, so that a bad option fails the call that passed it.
     if (!mediaStream) captureRequest(options);
@@ -121,6 +145,11 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     return this.#publishVideo;
   }
 
+  /** Whether the audio is sent for live captioning (`publishCaptions`). */
+  get isPublishingCaptions(): boolean {
+    return this.#publishCaptions;
+  }
+
   /** Whether the publisher was destroyed. */
   get isDestroyed(): boolean {
     return this.#state === 'destroyed';
@@ -134,6 +163,36 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   /** Turns video on or off for everyone (`streamPropertyChanged hasVideo` elsewhere). */
   publishVideo(value: boolean): void {
     this.#setChannel('video', value);
+  }
+
+  /**
+   * Starts or stops sending the audio for live captioning: the stream's `hasCaptions` changes for everyone
+   * (`streamPropertyChanged`), and while a captioning of the session runs (started by your server through
+   * the REST API) subscribers that call `subscribeToCaptions(true)` receive the captions. Before the
+   * publisher is published it sets what `publish` will send. Resolves once the server acknowledged the
+   * change; rejects with `OT_INVALID_PARAMETER` (1011) for a non-boolean `value`, or `OT_UNABLE_TO_PUBLISH`
+   * (1500) when the server refuses. On a destroyed publisher it only records the value.
+   */
+  async publishCaptions(value: boolean): Promise<void> {
+    if (typeof value !== 'boolean') {
+      throw new InvalidParameterError(
+        'value',
+        `publishCaptions takes a boolean, not ${describeValue(value)}`,
+      );
+    }
+    this.#publishCaptions = value;
+    const link = this.#link;
+    // Not published yet: the stream create carries the value.
+    if (!link || this.#state === 'destroyed') return;
+    if (value && this.#mediaStream?.getAudioTracks().length === 0) {
+      this.#log.warn('publishing captions without a microphone: there is no audio to caption');
+    }
+    await link.request(
+      'update',
+      link.uri(['stream', this.streamId], ['channel', CAPTION_CHANNEL]),
+      { active: value },
+      { code: ErrorCode.UnableToPublish, name: 'OT_UNABLE_TO_PUBLISH', operation: 'publishCaptions' },
+    );
   }
 
   /** WebRTC statistics of every peer connection of this publisher (one per subscriber when relayed). */
@@ -163,27 +222,14 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.#link = link;
     this.#ownConnection = ownConnection;
     this.#iceServers = link.info.iceServers;
-    const video = mediaStream.getVideoTracks()[0];
-    const settings = video?.getSettings?.() ?? {};
-    const source = this.#options.videoSource === 'screen' ? 'screen' : 'camera';
-    const channel: Record<string, unknown>[] = [];
-    if (video) {
-      channel.push({
-        id: 'video1',
-        type: 'video',
-        active: this.#publishVideo,
-        width: settings.width ?? 640,
-        height: settings.height ?? 480,
-        orientation: 0,
-        frameRate: settings.frameRate ?? this.#options.frameRate ?? 30,
-        source,
-        fitMode: this.#options.fitMode ?? (source === 'screen' ? 'contain' : 'cover'),
-      });
+    if (this.#publishCaptions && mediaStream.getAudioTracks().length === 0) {
+      this.#log.warn('publishCaptions is on without a microphone: there is no audio to caption');
     }
-    if (mediaStream.getAudioTracks().length > 0) {
-      channel.push({ id: 'audio1', type: 'audio', active: this.#publishAudio });
-    }
-    channel.push({ id: 'caption1', type: 'data', active: false });
+    const channel = streamChannels(mediaStream, this.#options, {
+      publishAudio: this.#publishAudio,
+      publishVideo: this.#publishVideo,
+      publishCaptions: this.#publishCaptions,
+    });
     const live = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#live = null;
@@ -393,8 +439,10 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   }
 
   #setChannel(kind: 'audio' | 'video', value: boolean): void {
-    if (typeof value !== 'boolean')
-      throw new TypeError(`publish${kind === 'audio' ? 'Audio' : 'Video'}(value): value must be a boolean`);
+    if (typeof value !== 'boolean') {
+      const method = kind === 'audio' ? 'publishAudio' : 'publishVideo';
+      throw new InvalidParameterError('value', `${method} takes a boolean, not ${describeValue(value)}`);
+    }
     if (kind === 'audio') this.#publishAudio = value;
     else this.#publishVideo = value;
     const stream = this.#mediaStream;

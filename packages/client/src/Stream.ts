@@ -1,6 +1,6 @@
 /**
  * A published stream (OpenTok.js `Stream`): who publishes it and what it carries. Its properties change
- * when the publisher toggles audio or video or changes resolution; the session then emits
+ * when the publisher toggles audio, video or captions or changes resolution; the session then emits
  * `streamPropertyChanged`.
  */
 import type { ProtocolStream } from '@parley/protocol';
@@ -16,7 +16,13 @@ export interface VideoDimensions {
 }
 
 /** A stream property that can change. */
-export type StreamProperty = 'hasAudio' | 'hasVideo' | 'videoDimensions' | 'videoType' | 'name';
+export type StreamProperty =
+  | 'hasAudio'
+  | 'hasVideo'
+  | 'hasCaptions'
+  | 'videoDimensions'
+  | 'videoType'
+  | 'name';
 
 /** One property change. */
 export interface StreamPropertyChange {
@@ -52,6 +58,12 @@ export class Stream {
   hasAudio = false;
   /** Whether the publisher is sending video. */
   hasVideo = false;
+  /**
+   * Whether the publisher sends its audio for live captioning (`publishCaptions`, the stream's `caption1`
+   * channel). Captions are produced only while a captioning of the session runs (started through the REST
+   * API), and reach the subscribers that call `subscribeToCaptions(true)`.
+   */
+  hasCaptions = false;
   /** What the video shows, when the stream has a video channel. */
   videoType: VideoType | undefined;
   /** The published video size, when known. */
@@ -77,14 +89,20 @@ export class Stream {
   /** @internal Applies a channel update; returns what changed, for `streamPropertyChanged`. */
   applyChannel(channel: ChannelUpdate): StreamPropertyChange[] {
     const changes: StreamPropertyChange[] = [];
-    const set = <K extends 'hasAudio' | 'hasVideo' | 'videoType'>(property: K, value: this[K]): void => {
+    const set = <K extends 'hasAudio' | 'hasVideo' | 'hasCaptions' | 'videoType'>(
+      property: K,
+      value: this[K],
+    ): void => {
       if (this[property] === value) return;
       changes.push({ changedProperty: property, oldValue: this[property], newValue: value });
       this[property] = value;
     };
     const isAudio = channel.type === 'audio' || channel.id === 'audio1';
     const isVideo = channel.type === 'video' || channel.id === 'video1';
+    // Only `caption1` is the caption channel: other data channels (`downlinkStats1`) say nothing about it.
+    const isCaptions = channel.id === 'caption1';
     if (isAudio && typeof channel.active === 'boolean') set('hasAudio', channel.active);
+    if (isCaptions && typeof channel.active === 'boolean') set('hasCaptions', channel.active);
     if (isVideo) {
       if (typeof channel.active === 'boolean') set('hasVideo', channel.active);
       if (channel.source === 'camera' || channel.source === 'screen' || channel.source === 'custom') {

@@ -2,16 +2,29 @@
  * A subscriber (OpenTok.js `Subscriber`): receives one stream. Created by `session.subscribe()`, which
  * resolves once media flows. The server (routed) or the publisher (relayed) offers; the subscriber
  * answers and trickles candidates. In end-to-end encrypted sessions frames that do not decrypt are
- * dropped and reported as `encryptionSecretMismatch`.
+ * dropped and reported as `encryptionSecretMismatch`. With captions on (`subscribeToCaptions`), the live
+ * captions of the stream arrive as `captionReceived`.
  */
 import { TypedEmitter } from '@parley/events';
 import type { RaptorMessage, RaptorUri } from '@parley/protocol';
-import { ErrorCode, InvalidParameterError, ParleyClientError, RequestTimeoutError } from './errors.js';
-import type { StreamDestroyedReason, SubscriberEvents, VideoEnabledChangedEvent } from './events.js';
+import {
+  describeValue,
+  ErrorCode,
+  InvalidParameterError,
+  ParleyClientError,
+  RequestTimeoutError,
+} from './errors.js';
+import type {
+  CaptionReceivedEvent,
+  StreamDestroyedReason,
+  SubscriberEvents,
+  VideoEnabledChangedEvent,
+} from './events.js';
 import type { Logger } from './logger.js';
 import { toCandidate } from './media/candidates.js';
 import type { MediaPeer } from './media/handler.js';
 import type { Stream } from './Stream.js';
+import { CAPTION_CHANNEL } from './session/captions.js';
 import { iceServersOf, type SessionLink } from './session/link.js';
 
 /** How to subscribe. */
@@ -24,6 +37,11 @@ export interface SubscriberOptions {
   preferredResolution?: { width: number; height: number };
   /** The frame rate this subscriber prefers. */
   preferredFrameRate?: number;
+  /**
+   * Receive the stream's live captions as `captionReceived` events. Default: the stream's `hasCaptions`
+   * when subscribing (as in OpenTok.js).
+   */
+  subscribeToCaptions?: boolean;
 }
 
 type State = 'subscribing' | 'connected' | 'destroyed';
@@ -42,6 +60,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   #state: State = 'subscribing';
   #subscribeToAudio: boolean;
   #subscribeToVideo: boolean;
+  #subscribeToCaptions: boolean;
   #options: SubscriberOptions;
   #iceServers: RTCIceServer[];
   #remoteStream: MediaStream | null = null;
@@ -61,6 +80,13 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     this.#options = options;
     this.#subscribeToAudio = options.subscribeToAudio ?? true;
     this.#subscribeToVideo = options.subscribeToVideo ?? true;
+    if (options.subscribeToCaptions !== undefined && typeof options.subscribeToCaptions !== 'boolean') {
+      throw new InvalidParameterError(
+        'options.subscribeToCaptions',
+        `must be a boolean, not ${describeValue(options.subscribeToCaptions)}`,
+      );
+    }
+    this.#subscribeToCaptions = options.subscribeToCaptions ?? stream.hasCaptions;
     this.#iceServers = link.info.iceServers;
     this.#log = link.logger.child('subscriber', () => ({ subscriberId: this.id, streamId: stream.streamId }));
   }
@@ -78,6 +104,14 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   /** Whether video is being received. */
   get isSubscribedToVideo(): boolean {
     return this.#subscribeToVideo;
+  }
+
+  /**
+   * Whether live captions of the stream are being received as `captionReceived` events (a method, as in
+   * OpenTok.js).
+   */
+  isSubscribedToCaptions(): boolean {
+    return this.#subscribeToCaptions;
   }
 
   /** Whether the subscriber was destroyed. */
@@ -101,6 +135,30 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     for (const track of this.#remoteStream?.getVideoTracks() ?? []) track.enabled = value;
     this.#updateChannel('video1', { active: value });
     this.#emitVideo(value, 'subscribeToVideo');
+  }
+
+  /**
+   * Starts or stops receiving the stream's live captions (`captionReceived` events). Captions exist only
+   * while the publisher publishes them (`stream.hasCaptions`) and a captioning of the session runs (started
+   * by your server through the REST API). Resolves once the server acknowledged the change; rejects with
+   * `OT_INVALID_PARAMETER` (1011) for a non-boolean `value`, or `OT_UNABLE_TO_SUBSCRIBE` (1501) when the
+   * server refuses. On a destroyed subscriber it only records the value.
+   */
+  async subscribeToCaptions(value: boolean): Promise<void> {
+    if (typeof value !== 'boolean') {
+      throw new InvalidParameterError(
+        'value',
+        `subscribeToCaptions takes a boolean, not ${describeValue(value)}`,
+      );
+    }
+    this.#subscribeToCaptions = value;
+    if (this.#state === 'destroyed') return;
+    await this.#link.request(
+      'update',
+      this.#link.uri(['stream', this.stream.streamId], ['subscriber', this.id], ['channel', CAPTION_CHANNEL]),
+      { active: value },
+      { code: ErrorCode.UnableToSubscribe, name: 'OT_UNABLE_TO_SUBSCRIBE', operation: 'subscribeToCaptions' },
+    );
   }
 
   /** Asks for a video size; the SFU forwards the closest layer. */
@@ -168,7 +226,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
         channel: [
           { id: 'audio1', type: 'audio', active: this.#subscribeToAudio },
           video,
-          { id: 'caption1', type: 'data', active: false },
+          { id: CAPTION_CHANNEL, type: 'data', active: this.#subscribeToCaptions },
         ],
       };
       if (this.stream.sourceStreamId) content.sourceStreamId = this.stream.sourceStreamId;
@@ -230,6 +288,12 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
       if (this.#state === 'destroyed') return;
       this.#link.notify('offer', this.#uri(), { ...this.#defaults, type: 'offer', sdp });
     })().catch((error: unknown) => this.#log.warn('ICE restart failed', { error: String(error) }));
+  }
+
+  /** @internal A live caption of the stream arrived; emitted while captions are on. */
+  onCaption(event: CaptionReceivedEvent): void {
+    if (this.#state === 'destroyed' || !this.#subscribeToCaptions) return;
+    this.emit('captionReceived', { ...event });
   }
 
   /** @internal The publisher toggled video. */

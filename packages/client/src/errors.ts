@@ -147,6 +147,15 @@ export class ConnectionLostError extends Error {
   override readonly name = 'ConnectionLostError';
 }
 
+/** A short description of a bad argument's value, for the message of an {@link InvalidParameterError}. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `the number ${String(value)}`;
+  return `a value of type ${typeof value}`;
+}
+
 /** The operation requires a connected session. */
 export function notConnected(operation: string): ParleyClientError {
   return new ParleyClientError(

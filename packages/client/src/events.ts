@@ -60,7 +60,7 @@ export interface StreamEvent {
   reason?: StreamDestroyedReason;
 }
 
-/** `streamPropertyChanged`: a stream's audio, video, dimensions, video type or name changed. */
+/** `streamPropertyChanged`: a stream's audio, video, captions, dimensions, video type or name changed. */
 export interface StreamPropertyChangedEvent {
   type: 'streamPropertyChanged';
   stream: Stream;
@@ -189,6 +189,21 @@ export interface EncryptionSecretEvent {
   type: 'encryptionSecretMismatch' | 'encryptionSecretMatch';
 }
 
+/**
+ * `captionReceived` on a subscriber that called `subscribeToCaptions(true)`: live captions of the stream's
+ * speech (OpenTok.js `CaptionReceivedEvent`). Partial results (`isFinal: false`) refine as the speaker goes
+ * on; the final one for an utterance replaces them.
+ */
+export interface CaptionReceivedEvent {
+  type: 'captionReceived';
+  /** The stream whose audio was transcribed. */
+  streamId: string;
+  /** The transcribed text. */
+  caption: string;
+  /** Whether this is the final text of the utterance (`false` for a partial result). */
+  isFinal: boolean;
+}
+
 /** The subscriber's events. */
 export type SubscriberEvents = {
   /** Media is flowing from the stream. */
@@ -205,4 +220,6 @@ export type SubscriberEvents = {
   encryptionSecretMatch: [event: EncryptionSecretEvent];
   /** The media connection failed after subscribing. */
   error: [event: ExceptionEvent];
+  /** A live caption of the stream arrived (only while `isSubscribedToCaptions()`). */
+  captionReceived: [event: CaptionReceivedEvent];
 };

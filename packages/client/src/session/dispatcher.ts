@@ -2,13 +2,15 @@
  * Routes the server's Raptor messages (OpenTok.js's `SessionDispatcher`): connection and stream
  * announcements become session events, negotiation and moderation messages about this client's own
  * streams go to its publishers and subscribers, and signals, session mutes and archive changes become
- * their events. Messages this client cannot place are logged at `debug` and dropped, as OpenTok.js does.
+ * their events, and live captions go to the subscribers of their stream. Messages this client cannot place
+ * are logged at `debug` and dropped, as OpenTok.js does.
  */
 import type { TypedEmitter } from '@parley/events';
 import { parseRaptorUri, type RaptorMessage, type RaptorUri } from '@parley/protocol';
 import type { DisconnectReason, SessionEvents } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Stream } from '../Stream.js';
+import { CAPTION_CHANNEL, parseCaption } from './captions.js';
 import type { SessionState } from './join.js';
 import type { SessionRoster } from './roster.js';
 import { signalEvent } from './signals.js';
@@ -31,6 +33,8 @@ export interface DispatcherHost {
 /** Turns server messages into session events and routes the rest to publishers and subscribers. */
 export class SessionDispatcher {
   readonly #host: DispatcherHost;
+  /** Streams that sent a malformed caption already (warned about once). */
+  readonly #malformedCaptionStreams = new Set<string>();
 
   constructor(host: DispatcherHost) {
     this.#host = host;
@@ -105,6 +109,11 @@ export class SessionDispatcher {
         return;
       case 'archive':
         this.#onArchive(message, uri);
+        return;
+      case 'data':
+        if (message.method === 'data' && uri.params.channel === CAPTION_CHANNEL && streamId !== undefined)
+          this.#onCaption(message, streamId);
+        else this.#host.logger.debug('ignoring a data message', { uri: message.uri });
         return;
       default:
         this.#host.logger.debug('ignoring a message', { method: message.method, resource: uri.resource });
@@ -184,6 +193,22 @@ export class SessionDispatcher {
     const event = signalEvent(message.content, sender);
     events.emit('signal', event);
     if (event.type !== 'signal') events.emit(event.type as `signal:${string}`, event);
+  }
+
+  /** A live caption: every subscriber of the stream gets it, and those with captions on emit it. */
+  #onCaption(message: RaptorMessage, streamId: string): void {
+    const parsed = parseCaption(message.content, streamId);
+    if ('invalid' in parsed) {
+      // Captions come several times a second: warn once per stream, then keep the rest at debug.
+      const first = !this.#malformedCaptionStreams.has(streamId);
+      this.#malformedCaptionStreams.add(streamId);
+      this.#host.logger[first ? 'warn' : 'debug']('ignoring a malformed caption', {
+        streamId,
+        problem: parsed.invalid,
+      });
+      return;
+    }
+    for (const subscriber of this.#host.roster.subscribersOf(streamId)) subscriber.onCaption(parsed.event);
   }
 
   #onSessionMute(content: Record<string, unknown>): void {

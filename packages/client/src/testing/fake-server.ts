@@ -227,7 +227,10 @@ export class FakeServer {
   }
 
   /** Publishes a stream for a peer added with `addPeer`. */
-  addStream(connectionId: string, options: { hasVideo?: boolean; name?: string } = {}): string {
+  addStream(
+    connectionId: string,
+    options: { hasVideo?: boolean; name?: string; hasCaptions?: boolean } = {},
+  ): string {
     const streamId = crypto.randomUUID();
     const hash = {
       id: streamId,
@@ -244,6 +247,7 @@ export class FakeServer {
           source: 'camera',
         },
         { id: 'audio1', type: 'audio', active: true },
+        { id: 'caption1', type: 'data', active: options.hasCaptions ?? false },
       ],
       customProperties: {},
       publisherAudioFallbackEnabled: false,

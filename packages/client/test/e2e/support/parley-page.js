@@ -21,7 +21,12 @@ function watchSession(s) {
     record({ type: 'connectionDestroyed', connectionId: e.connection.connectionId, reason: e.reason }),
   );
   s.on('streamCreated', (e) =>
-    record({ type: 'streamCreated', streamId: e.stream.streamId, name: e.stream.name }),
+    record({
+      type: 'streamCreated',
+      streamId: e.stream.streamId,
+      name: e.stream.name,
+      hasCaptions: e.stream.hasCaptions,
+    }),
   );
   s.on('streamDestroyed', (e) =>
     record({ type: 'streamDestroyed', streamId: e.stream.streamId, reason: e.reason }),
@@ -72,15 +77,18 @@ window.P = {
     publisher.on('streamDestroyed', (e) => record({ type: 'publisherStreamDestroyed', reason: e.reason }));
     return publisher.streamId;
   },
-  async subscribe(streamId) {
+  async subscribe(streamId, options) {
     const stream = session.streams.get(streamId);
     if (!stream) throw new Error(`no stream ${streamId}`);
-    const subscriber = await session.subscribe(stream);
+    const subscriber = await session.subscribe(stream, options);
     subscribers.set(streamId, subscriber);
     subscriber.on('encryptionSecretMismatch', () => record({ type: 'encryptionSecretMismatch', streamId }));
     subscriber.on('encryptionSecretMatch', () => record({ type: 'encryptionSecretMatch', streamId }));
     subscriber.on('videoDisabled', (e) => record({ type: 'videoDisabled', streamId, reason: e.reason }));
     subscriber.on('videoEnabled', (e) => record({ type: 'videoEnabled', streamId, reason: e.reason }));
+    subscriber.on('captionReceived', (e) =>
+      record({ type: 'captionReceived', streamId: e.streamId, caption: e.caption, isFinal: e.isFinal }),
+    );
     const video = document.createElement('video');
     video.muted = true;
     video.autoplay = true;
@@ -119,6 +127,10 @@ window.P = {
   capabilities: () => ({ ...session.capabilities }),
   publishAudio: (on) => publisher.publishAudio(on),
   publishVideo: (on) => publisher.publishVideo(on),
+  publishCaptions: (on) => publisher.publishCaptions(on),
+  publisherHasCaptions: () => publisher.stream?.hasCaptions ?? null,
+  subscribeToCaptions: (streamId, on) => subscribers.get(streamId).subscribeToCaptions(on),
+  isSubscribedToCaptions: (streamId) => subscribers.get(streamId).isSubscribedToCaptions(),
   isPublishingAudio: () => publisher.isPublishingAudio,
   signal: (type, data, to) => session.signal({ type, data, ...(to ? { to } : {}) }),
   async attempt(method, ...args) {

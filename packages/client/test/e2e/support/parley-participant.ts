@@ -21,6 +21,11 @@ export interface RecordedEvent {
   active?: boolean;
   property?: string;
   value?: unknown;
+  /** `streamCreated`: the stream's `hasCaptions`. */
+  hasCaptions?: boolean;
+  /** `captionReceived`: the text and whether it is final. */
+  caption?: string;
+  isFinal?: boolean;
 }
 
 /** A client error as the page reports it. */

@@ -1,0 +1,113 @@
+/**
+ * Headless Chromium whose fake microphone speaks: a phrase synthesised with espeak-ng (as the reference
+ * server's captions tests do), converted by ffmpeg to a WAV file with silence around it, and played in a
+ * loop as the microphone (`--use-file-for-fake-audio-capture`). The network is guarded as in the
+ * reference server's browser harness: every request that is not to 127.0.0.1 is aborted and recorded,
+ * and DNS resolves nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+/** A browser speaking through its fake microphone. */
+export interface SpeechBrowser {
+  context: BrowserContext;
+  /** URLs of requests that tried to leave 127.0.0.1 (aborted). */
+  offLoopback: string[];
+  close(): Promise<void>;
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+    return hostname === '127.0.0.1';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `text` spoken by espeak-ng to `{directory}/speech.wav`: 48 kHz mono 16-bit PCM, with half a
+ * second of silence before and 1.5 s after (the recogniser's voice detection needs both to end an
+ * utterance, so that each loop yields a final caption).
+ */
+export function writeSpeechWav(directory: string, text: string): string {
+  const raw = join(directory, 'espeak.wav');
+  const wav = join(directory, 'speech.wav');
+  execFileSync('espeak-ng', ['-v', 'en-us', '-s', '130', '-w', raw, text]);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    raw,
+    '-af',
+    'adelay=500,apad=pad_dur=1.5',
+    '-ar',
+    '48000',
+    '-ac',
+    '1',
+    '-c:a',
+    'pcm_s16le',
+    wav,
+  ]);
+  return wav;
+}
+
+/** Launches Chromium with `text` as its microphone. Close it in `afterAll`/`finally`. */
+export async function launchSpeechBrowser(text: string): Promise<SpeechBrowser> {
+  const directory = await mkdtemp(join(tmpdir(), 'parley-speech-browser-'));
+  const offLoopback: string[] = [];
+  let context: BrowserContext;
+  try {
+    const wav = writeSpeechWav(directory, text);
+    context = await chromium.launchPersistentContext(join(directory, 'profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        // Played in a loop (no `%noloop` suffix), so the speaker keeps talking until the test ends.
+        `--use-file-for-fake-audio-capture=${wav}`,
+        '--allow-loopback-in-peer-connection',
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+        // Two participant pages share the browser; background pages must keep their timers.
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    });
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (isLoopback(url)) return route.continue();
+    offLoopback.push(url);
+    return route.abort('blockedbyclient');
+  });
+  context.on('page', (page) => {
+    page.on('websocket', (ws) => {
+      if (!isLoopback(ws.url())) offLoopback.push(ws.url());
+    });
+  });
+  return {
+    context,
+    offLoopback,
+    async close() {
+      await context.close().catch(() => {});
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
