@@ -111,8 +111,7 @@ export class LoopedRtpSource extends RtpTestSource {
     // `rtcpport`: RTCP goes to the same socket (which drops it); the default, port + 1, has no listener,
     // and the ICMP errors its sender reports would fail the connected socket and end ffmpeg after a
     // few seconds.
-    const target = (port: number) =>
-      `rtp://127.0.0.1:${port}?pkt_size=1200&connect=1&rtcpport=${port}`;
+    const target = (port: number) => `rtp://127.0.0.1:${port}?pkt_size=1200&connect=1&rtcpport=${port}`;
     if (video) {
       const port = await this.#bind('video');
       // Matroska stores H.264 length-prefixed with SPS/PPS out of band; browsers send Annex B with

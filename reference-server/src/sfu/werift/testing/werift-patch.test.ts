@@ -52,7 +52,13 @@ describe('werift patch', () => {
     for (let byte = 0; byte < 256; byte++) {
       for (let start = 0; start < 8; start++) {
         for (let length = 1; start + length <= 8; length++) {
-          const expected = Number.parseInt(byte.toString(2).padStart(8, '0').slice(start, start + length), 2);
+          const expected = Number.parseInt(
+            byte
+              .toString(2)
+              .padStart(8, '0')
+              .slice(start, start + length),
+            2,
+          );
           expect(getBit(byte, start, length)).toBe(expected);
         }
       }
@@ -60,7 +66,13 @@ describe('werift patch', () => {
     // Version 2, padding, one CSRC; marker, payload type 96; then a payload byte and 2 bytes of padding.
     const packet = Buffer.from([0xa1, 0xe0, 0, 7, 0, 0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 3, 1, 0, 2]);
     const header = RtpHeader.deSerialize(packet);
-    expect(header).toMatchObject({ version: 2, padding: true, extension: false, csrcLength: 1, marker: true });
+    expect(header).toMatchObject({
+      version: 2,
+      padding: true,
+      extension: false,
+      csrcLength: 1,
+      marker: true,
+    });
     expect(header.payloadType).toBe(96);
     expect(header.csrc).toEqual([3]);
   });
