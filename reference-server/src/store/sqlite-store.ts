@@ -20,7 +20,7 @@ import { StoreError } from './errors.js';
 import { assertPageQuery } from './paging.js';
 import { loadSqlite } from './sqlite/load.js';
 import { migrate } from './sqlite/migrations.js';
-import { ProjectCache } from './sqlite/project-cache.js';
+import { dataVersionReader, ProjectCache } from './sqlite/project-cache.js';
 import {
   archiveFromRow,
   broadcastFromRow,
@@ -108,10 +108,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   const sql = new Sql(db);
   const batch = new WriteBatch(sql);
-  const projectCache = new ProjectCache(() => {
-    const row = sql.statement('PRAGMA data_version').get();
-    return typeof row?.data_version === 'number' ? row.data_version : -1;
-  });
+  const projectCache = new ProjectCache(dataVersionReader(db));
   // Tracked here rather than with `db.isOpen`, which Node 22 gained only in 22.15.
   let closed = false;
   /** The database, for any statement: queued writes are committed first, so every statement sees them. */

@@ -52,6 +52,59 @@ describe('parseJwt', () => {
   });
 });
 
+describe('parseJwt header decoding, remembered per header segment', () => {
+  it('decodes a repeated header once, as a frozen object every token reads the same', async () => {
+    const first = parseJwt(await hs256({ iss: 'a' }));
+    const second = parseJwt(await hs256({ iss: 'b' }));
+    expect(second.header).toBe(first.header);
+    expect(Object.isFrozen(first.header)).toBe(true);
+    expect(() => {
+      (first.header as Record<string, unknown>).alg = 'none';
+    }).toThrow(TypeError);
+    expect(second.header).toEqual({ alg: 'HS256' });
+    expect(second.claims).toMatchObject({ iss: 'b' });
+  });
+
+  it('decodes headers holding objects afresh each time (nothing shared a caller could change)', () => {
+    const token = `${b64url({ alg: 'HS256', jwk: { kty: 'oct' } })}.${b64url({})}.x`;
+    const first = parseJwt(token);
+    const second = parseJwt(token);
+    expect(second.header).not.toBe(first.header);
+    expect(second.header).toEqual({ alg: 'HS256', jwk: { kty: 'oct' } });
+    expect(Object.isFrozen(first.header)).toBe(false);
+  });
+
+  it('still refuses a remembered header that verification refuses, every time', () => {
+    const header = b64url({ alg: 'HS256', crit: 'exp' });
+    const signed = (claims: string) => {
+      const signature = createHmac('sha256', secret).update(`${header}.${claims}`).digest('base64url');
+      return `${header}.${claims}.${signature}`;
+    };
+    for (const claims of [b64url({ n: 1 }), b64url({ n: 2 })]) {
+      const jwt = parseJwt(signed(claims));
+      expect(failure(() => verifyJwtSignature(jwt, { alg: 'HS256', secret }))).toMatchObject({
+        reason: 'unsupported-header',
+      });
+    }
+  });
+
+  it('checks the signature against the segment as sent, not the remembered decoding', async () => {
+    const token = await hs256({ iss: 'a' });
+    const [header, claims, signature] = token.split('.') as [string, string, string];
+    // The same JSON, encoded with a different segment: a distinct signing input.
+    const padded = Buffer.from(JSON.stringify({ alg: 'HS256' }).replace('{', '{ ')).toString('base64url');
+    const jwt = parseJwt(`${padded}.${claims}.${signature}`);
+    expect(jwt.header).toEqual(parseJwt(token).header);
+    expect(jwt.signingInput).toBe(`${padded}.${claims}`);
+    expect(failure(() => verifyJwtSignature(jwt, { alg: 'HS256', secret }))).toEqual({
+      reason: 'bad-signature',
+    });
+    expect(() =>
+      verifyJwtSignature(parseJwt(`${header}.${claims}.${signature}`), { alg: 'HS256', secret }),
+    ).not.toThrow();
+  });
+});
+
 describe('verifyJwtSignature', () => {
   it('accepts HS256 and RS256 tokens signed with the right key', async () => {
     const hs = parseJwt(await hs256());

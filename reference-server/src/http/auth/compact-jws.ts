@@ -16,7 +16,8 @@ import { createHmac, type KeyObject, timingSafeEqual, verify as verifySignature 
 
 /** A parsed, not yet verified, compact JWS with a JSON claims set. */
 export interface ParsedJwt {
-  header: Record<string, unknown>;
+  /** Read-only: decoded headers are shared between tokens with the same header segment (frozen). */
+  header: Readonly<Record<string, unknown>>;
   claims: Record<string, unknown>;
   /** `<header>.<claims>` as sent: the signed bytes. */
   signingInput: string;
@@ -55,12 +56,40 @@ function jsonObject(segment: string): Record<string, unknown> | null {
   }
 }
 
+/** Decoded headers kept at most; past it the memo starts over. */
+const MAX_MEMO_HEADERS = 256;
+/** Longer header segments are decoded every time (real ones are ~36–60 characters). */
+const MAX_MEMO_HEADER_LENGTH = 256;
+/** Decoded JOSE headers by their base64url segment; see {@link decodeHeader}. */
+const headerMemo = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * Decodes a JOSE header segment, remembering the result. A client signs every token with the same header
+ * (`{"alg":"HS256","typ":"JWT"}` for most SDKs), so its decoding — a third of the parse — repeats on
+ * every request. Only decoding is remembered: the signature always covers the segment exactly as sent.
+ * The remembered object is frozen and only headers of primitive values are remembered, so no caller can
+ * change what a later request reads.
+ */
+function decodeHeader(segment: string): Record<string, unknown> | null {
+  const known = headerMemo.get(segment);
+  if (known) return known;
+  const header = jsonObject(segment);
+  if (!header || segment.length > MAX_MEMO_HEADER_LENGTH) return header;
+  for (const key in header) {
+    const value = header[key];
+    if (value !== null && typeof value === 'object') return header;
+  }
+  if (headerMemo.size >= MAX_MEMO_HEADERS) headerMemo.clear();
+  headerMemo.set(segment, Object.freeze(header));
+  return header;
+}
+
 /** Splits and decodes a compact JWS. Throws {@link JwtError} when it is not one with JSON claims. */
 export function parseJwt(token: string): ParsedJwt {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtError({ reason: 'malformed-header' });
   const [headerPart, claimsPart, signaturePart] = parts as [string, string, string];
-  const header = jsonObject(headerPart);
+  const header = decodeHeader(headerPart);
   if (!header || !BASE64URL.test(signaturePart)) throw new JwtError({ reason: 'malformed-header' });
   const claims = jsonObject(claimsPart);
   if (!claims) throw new JwtError({ reason: 'malformed-claims' });

@@ -10,6 +10,7 @@
  *
  * Records are copied on the way out, as the store contract requires.
  */
+import type { DatabaseSync } from 'node:sqlite';
 import type { ProjectRecord } from '../types.js';
 
 /** Entries kept at most; past it the cache starts over (lookups by unknown keys are never cached). */
@@ -59,4 +60,27 @@ export class ProjectCache {
   clear(): void {
     this.#entries.clear();
   }
+}
+
+/**
+ * Reads `PRAGMA data_version` of `db`'s connection, for {@link ProjectCache}. It runs before every cached
+ * project lookup, so it keeps a statement of its own and, where Node has `setReturnArrays` (22.16, 24),
+ * reads the value without building a row object: ≈ 1 µs less per cached lookup (`bench/PROFILE.md`).
+ */
+export function dataVersionReader(db: DatabaseSync): () => number {
+  const statement = db.prepare('PRAGMA data_version');
+  // Feature-detected: the engines field allows Node 22.13, which lacks it.
+  const arrays = statement as { setReturnArrays?: (enabled: boolean) => void };
+  if (typeof arrays.setReturnArrays === 'function') {
+    arrays.setReturnArrays(true);
+    return () => {
+      const row = statement.get() as unknown as readonly unknown[] | undefined;
+      const version = row?.[0];
+      return typeof version === 'number' ? version : -1;
+    };
+  }
+  return () => {
+    const row = statement.get();
+    return typeof row?.data_version === 'number' ? row.data_version : -1;
+  };
 }
