@@ -43,4 +43,34 @@ describe('RtpPacketHistory', () => {
     }
     expect(new RtpPacketHistory().capacity).toBe(512);
   });
+
+  it('releases packets older than its age limit even when the ring has room', () => {
+    let now = 0;
+    const history = new RtpPacketHistory(64, { maxAgeMs: 2000, now: () => now });
+    for (let seq = 0; seq < 10; seq++) {
+      history.put(packet(seq));
+      now += 100; // 10 packets/s: the ring would otherwise hold 6.4 s of them
+    }
+    now = 2050;
+    history.put(packet(10));
+    // Stored at 0 ms (seq 0) is older than 2 s at 2,050 ms; seq 1 (100 ms) is not.
+    expect(history.get(0)).toBeUndefined();
+    expect(history.get(1)?.header.sequenceNumber).toBe(1);
+    now = 10_000;
+    history.put(packet(11));
+    for (let seq = 0; seq <= 10; seq++) expect(history.get(seq)).toBeUndefined();
+    expect(history.get(11)?.header.sequenceNumber).toBe(11);
+  });
+
+  it('keeps a newer packet when an expired entry names the slot it took over', () => {
+    let now = 0;
+    const history = new RtpPacketHistory(16, { maxAgeMs: 1000, now: () => now });
+    history.put(packet(3));
+    now = 500;
+    history.put(packet(19)); // same slot (19 & 15 = 3)
+    now = 1200; // seq 3's entry expires; the slot holds 19 (stored at 500 ms), which must stay
+    history.put(packet(20));
+    expect(history.get(19)?.header.sequenceNumber).toBe(19);
+    expect(() => new RtpPacketHistory(16, { maxAgeMs: 0 })).toThrow(/maxAgeMs/);
+  });
 });

@@ -15,13 +15,38 @@ import type { RtpPacket } from 'werift';
  */
 export const RTP_HISTORY_CAPACITY = 512;
 
+/**
+ * Default age limit: packets older than this are released even when the ring has room. A retransmission
+ * later than 2 s comes after the receiver's jitter buffer gave up on the packet (mediasoup keeps video for
+ * 2 s too); without the limit a low-rate stream held 20 s of packets, ≈ 0.8 MB of RSS per producer.
+ */
+export const RTP_HISTORY_MAX_AGE_MS = 2000;
+
 /** A ring buffer of the last packets of one RTP stream, looked up by sequence number. */
 export class RtpPacketHistory {
   readonly #slots: (RtpPacket | undefined)[];
   readonly #mask: number;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+  /**
+   * Arrival order, for releasing packets by age: the slot and the arrival time of each stored packet, in
+   * a ring as large as the slots (preallocated: storing allocates nothing).
+   */
+  readonly #orderSlots: Uint16Array;
+  readonly #orderSequence: Uint16Array;
+  readonly #orderTimes: Float64Array;
+  #orderHead = 0;
+  #orderSize = 0;
 
-  /** @param capacity - a power of two from 16 to 32768 (the slot is `sequenceNumber & (capacity - 1)`). */
-  constructor(capacity: number = RTP_HISTORY_CAPACITY) {
+  /**
+   * @param capacity - a power of two from 16 to 32768 (the slot is `sequenceNumber & (capacity - 1)`).
+   * @param options.maxAgeMs - packets older than this are released (default {@link RTP_HISTORY_MAX_AGE_MS}).
+   * @param options.now - the clock, in ms (tests control it).
+   */
+  constructor(
+    capacity: number = RTP_HISTORY_CAPACITY,
+    options: { maxAgeMs?: number; now?: () => number } = {},
+  ) {
     if (
       !Number.isInteger(capacity) ||
       capacity < 16 ||
@@ -30,8 +55,15 @@ export class RtpPacketHistory {
     ) {
       throw new RangeError(`capacity must be a power of two from 16 to 32768, got ${capacity}`);
     }
+    const maxAgeMs = options.maxAgeMs ?? RTP_HISTORY_MAX_AGE_MS;
+    if (!(maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be a positive number, got ${maxAgeMs}`);
     this.#slots = new Array<RtpPacket | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
+    this.#maxAgeMs = maxAgeMs;
+    this.#now = options.now ?? (() => performance.now());
+    this.#orderSlots = new Uint16Array(capacity);
+    this.#orderSequence = new Uint16Array(capacity);
+    this.#orderTimes = new Float64Array(capacity);
   }
 
   /** How many packets the ring holds at most. */
@@ -39,12 +71,27 @@ export class RtpPacketHistory {
     return this.#slots.length;
   }
 
-  /** Keeps `packet`, replacing the one `capacity` sequence numbers before it. */
+  /** Keeps `packet`, replacing the one `capacity` sequence numbers before it, and releases old packets. */
   put(packet: RtpPacket): void {
-    this.#slots[packet.header.sequenceNumber & this.#mask] = packet;
+    const now = this.#now();
+    this.#releaseOlderThan(now - this.#maxAgeMs);
+    const sequenceNumber = packet.header.sequenceNumber;
+    const slot = sequenceNumber & this.#mask;
+    this.#slots[slot] = packet;
+    const capacity = this.#slots.length;
+    if (this.#orderSize === capacity) {
+      // The oldest entry's slot has been overwritten or is about to be: forget it.
+      this.#orderHead = (this.#orderHead + 1) & this.#mask;
+      this.#orderSize--;
+    }
+    const tail = (this.#orderHead + this.#orderSize) & this.#mask;
+    this.#orderSlots[tail] = slot;
+    this.#orderSequence[tail] = sequenceNumber;
+    this.#orderTimes[tail] = now;
+    this.#orderSize++;
   }
 
-  /** The packet with this sequence number, or `undefined` when it was never stored or was overwritten. */
+  /** The packet with this sequence number, or `undefined` when it was never stored, overwritten or released. */
   get(sequenceNumber: number): RtpPacket | undefined {
     const packet = this.#slots[sequenceNumber & this.#mask];
     return packet !== undefined && packet.header.sequenceNumber === sequenceNumber ? packet : undefined;
@@ -53,5 +100,19 @@ export class RtpPacketHistory {
   /** Forgets every packet (the producer closed: release the memory at once). */
   clear(): void {
     this.#slots.fill(undefined);
+    this.#orderSize = 0;
+  }
+
+  #releaseOlderThan(limit: number): void {
+    const slots = this.#slots;
+    while (this.#orderSize > 0) {
+      const head = this.#orderHead;
+      if ((this.#orderTimes[head] as number) >= limit) return;
+      const slot = this.#orderSlots[head] as number;
+      // Only if the slot still holds that packet (a newer one may have taken it).
+      if (slots[slot]?.header.sequenceNumber === this.#orderSequence[head]) slots[slot] = undefined;
+      this.#orderHead = (head + 1) & this.#mask;
+      this.#orderSize--;
+    }
   }
 }
