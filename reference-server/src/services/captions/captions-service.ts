@@ -15,9 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../http/errors.js';
 import type { ProjectEvents } from '../../projects/project-events.js';
-import { AdmissionError, admitClient } from '../../realtime/access.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { ProjectRecord, Store } from '../../store/types.js';
+import { admitServiceToken, projectSession } from '../service-checks.js';
 import { Captioning, STOP_REASONS } from './captioning.js';
 import { probeRecognizer, type RecognizerProbe } from './languages.js';
 import type { RecognitionResult } from './recognizer.js';
@@ -110,24 +110,13 @@ export class CaptionsService {
   async start(project: ProjectRecord, params: CaptionsStartParams): Promise<CaptionsStarted> {
     const { store, now } = this.#options;
     const { sessionId } = params;
-    const record = await store.sessions.get(sessionId);
-    if (!record || record.applicationId !== project.applicationId) {
-      throw new ApiError('SESSION_NOT_FOUND', `Session ${sessionId} was not found`);
-    }
+    const record = await projectSession(store, project, sessionId);
     if (record.mediaMode === 'relayed') throw new ApiError('CAPTIONS_SESSION_RELAYED');
     if (record.e2ee) throw new ApiError('SESSION_E2EE_UNSUPPORTED');
-    let role: string;
-    try {
-      ({
-        token: { role },
-      } = await admitClient(store, params.token, sessionId, now()));
-    } catch (error) {
-      if (!(error instanceof AdmissionError)) throw error;
-      throw new ApiError(
-        'CLIENT_TOKEN_INVALID',
-        `body.token is not a valid client token for body.sessionId: ${error.detail}`,
-      );
-    }
+    const { role } = await admitServiceToken(store, { token: params.token, sessionId }, now(), {
+      error: 'CLIENT_TOKEN_INVALID',
+      message: 'body.token is not a valid client token for body.sessionId',
+    });
     if (role !== 'moderator') {
       throw new ApiError(
         'CLIENT_TOKEN_NOT_MODERATOR',
