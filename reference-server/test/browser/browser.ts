@@ -11,6 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  CHROMIUM_BASE_FLAGS,
+  CHROMIUM_FAKE_MEDIA_FLAGS,
+  CHROMIUM_LOOPBACK_FLAGS,
+  CHROMIUM_LOOPBACK_ONLY_RESOLVER,
+  CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
+  CHROMIUM_PATH,
+} from '../../src/browser/chromium-flags.js';
 
 const require = createRequire(import.meta.url);
 const HERE = new URL('.', import.meta.url).pathname;
@@ -74,25 +82,16 @@ export async function launchTestBrowser(): Promise<TestBrowser> {
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+        ...CHROMIUM_BASE_FLAGS,
+        ...CHROMIUM_FAKE_MEDIA_FLAGS,
+        ...CHROMIUM_LOOPBACK_FLAGS,
+        CHROMIUM_LOOPBACK_ONLY_RESOLVER,
         // Several participant pages share one browser; background pages must not have their timers
         // throttled (OpenTok.js paces offers and candidate waits with timers).
-        '--disable-background-timer-throttling',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
+        ...CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
       ],
     });
   } catch (error) {

@@ -13,35 +13,33 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
+import {
+  CHROMIUM_BASE_FLAGS,
+  CHROMIUM_LOOPBACK_FLAGS,
+  CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
+  CHROMIUM_PATH,
+} from '../../browser/chromium-flags.js';
 import { RenderError } from './errors.js';
 
 /** The flags every render browser runs with. */
 export const CHROMIUM_FLAGS: readonly string[] = [
   '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_BASE_FLAGS,
   // The page captures its own tab without a picker.
   '--auto-accept-this-tab-capture',
   // The render's browser runs beside the server: loopback is a path to its media (and, on a host whose
   // only interface is loopback, the only one), and host candidates are announced as addresses, not as
   // mDNS names the server cannot resolve (the page has no camera permission, so Chromium would hide them).
-  '--allow-loopback-in-peer-connection',
+  ...CHROMIUM_LOOPBACK_FLAGS,
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Rendered pages play media and animate without anyone clicking.
   '--autoplay-policy=no-user-gesture-required',
   // A render is never the focused window: its timers and rendering must not be throttled.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
+  ...CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
 ];
 
 /** The default browser: Debian's Chromium. */
-export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+export const DEFAULT_CHROMIUM_PATH = CHROMIUM_PATH;
 
 /** A browser lent to one render; `release()` when the render ends. */
 export interface BrowserLease {

@@ -10,6 +10,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import {
+  CHROMIUM_BASE_FLAGS,
+  CHROMIUM_FAKE_MEDIA_FLAGS,
+  CHROMIUM_LOOPBACK_FLAGS,
+  CHROMIUM_LOOPBACK_ONLY_RESOLVER,
+  CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
+  CHROMIUM_PATH,
+} from '../../../../../reference-server/src/browser/chromium-flags.js';
 
 /** A browser speaking through its fake microphone. */
 export interface SpeechBrowser {
@@ -65,26 +73,17 @@ export async function launchSpeechBrowser(text: string): Promise<SpeechBrowser> 
   try {
     const wav = writeSpeechWav(directory, text);
     context = await chromium.launchPersistentContext(join(directory, 'profile'), {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
+        ...CHROMIUM_BASE_FLAGS,
+        ...CHROMIUM_FAKE_MEDIA_FLAGS,
         // Played in a loop (no `%noloop` suffix), so the speaker keeps talking until the test ends.
         `--use-file-for-fake-audio-capture=${wav}`,
-        '--allow-loopback-in-peer-connection',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+        ...CHROMIUM_LOOPBACK_FLAGS,
+        CHROMIUM_LOOPBACK_ONLY_RESOLVER,
         // Two participant pages share the browser; background pages must keep their timers.
-        '--disable-background-timer-throttling',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
+        ...CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
       ],
     });
   } catch (error) {

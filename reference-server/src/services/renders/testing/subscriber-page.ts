@@ -4,6 +4,11 @@
  * stream's name, the colour of a video pixel far from the stage's moving square, and the audio level.
  */
 import { type Browser, chromium } from 'playwright-core';
+import {
+  CHROMIUM_BASE_FLAGS,
+  CHROMIUM_LOOPBACK_FLAGS,
+  CHROMIUM_LOOPBACK_ONLY_RESOLVER,
+} from '../../../browser/chromium-flags.js';
 import { CLIENT_GLOBAL, clientBundle } from '../client-bundle.js';
 
 /** What the subscriber saw. */
@@ -26,18 +31,11 @@ export async function launchSubscriberBrowser(executablePath: string): Promise<B
     executablePath,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_BASE_FLAGS,
       '--use-fake-ui-for-media-stream',
-      // CI runs the tests in a network namespace with only loopback: WebRTC must be allowed to use it.
-      '--allow-loopback-in-peer-connection',
+      ...CHROMIUM_LOOPBACK_FLAGS,
       '--autoplay-policy=no-user-gesture-required',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      CHROMIUM_LOOPBACK_ONLY_RESOLVER,
     ],
   });
 }

@@ -3,20 +3,21 @@
  * loopback needs (media-stack-notes §2, §6), and the in-page half of a publisher or subscriber page.
  */
 
-/** Debian's Chromium; the tests are skipped where it is not installed. */
-export const CHROMIUM = '/usr/bin/chromium';
+import {
+  CHROMIUM_BASE_FLAGS,
+  CHROMIUM_FAKE_MEDIA_FLAGS,
+  CHROMIUM_LOOPBACK_FLAGS,
+  CHROMIUM_PATH,
+} from '../../../browser/chromium-flags.js';
 
+/** Debian's Chromium; the tests are skipped where it is not installed. */
+export const CHROMIUM = CHROMIUM_PATH;
+
+/** Fake camera and microphone, WebRTC over loopback. */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
+  ...CHROMIUM_BASE_FLAGS,
+  ...CHROMIUM_FAKE_MEDIA_FLAGS,
+  ...CHROMIUM_LOOPBACK_FLAGS,
 ];
 
 /** Chromium's statistics for the subscribed stream (inbound-rtp). */
