@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_BASE_FLAGS, CHROMIUM_PATH } from '../../reference-server/src/browser/chromium-flags.js';
 import { DOCS_ROOT } from '../src/build/paths.js';
 import { type BuildResult, buildSite } from '../src/build/site.js';
 import { type StaticServer, startStaticServer } from '../src/serve/static-server.js';
 
-const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.PARLEY_CHROMIUM ?? CHROMIUM_PATH;
 const ARTIFACTS = join(DOCS_ROOT, 'test-results');
 
 let workDir: string;
@@ -61,15 +62,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_BASE_FLAGS],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
