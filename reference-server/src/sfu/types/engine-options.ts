@@ -1,0 +1,47 @@
+/**
+ * The options of an SFU engine and their defaults. Part of the engine interface described in `../types.ts`.
+ */
+import type { IceServer, PortRange } from './common.js';
+
+/** Options of an engine. Every field is optional; see {@link sfuEngineOptionDefaults}. */
+export interface SfuEngineOptions {
+  /**
+   * The local IPv4 addresses ICE may use (host candidates are gathered on, and restricted to, these).
+   * Default `['127.0.0.1']`: media never leaves the machine unless configured. No STUN server is ever
+   * contacted by the engine.
+   */
+  listenIps?: string[];
+  /**
+   * The address announced to clients instead of the listen address (the public IP of a server behind NAT,
+   * e.g. a cloud VM). Host candidates keep their port and take this address. Default: none.
+   */
+  announcedAddress?: string;
+  /** The UDP ports ICE binds to. Default: any free port chosen by the OS. */
+  portRange?: PortRange;
+  /**
+   * STUN/TURN servers handed to clients in the session info. The engine itself never contacts them.
+   * Default `[]`.
+   */
+  iceServers?: IceServer[];
+  /**
+   * The most, in bits per second, the engine tells a publisher it may send (REMB). Default 2 000 000.
+   * Per video track the engine announces less when its subscribers need it (their REMB, receiver-report
+   * loss and NACKs), never under 100 kbps (or this value, if lower); with no subscriber, this value.
+   */
+  publisherMaxBitrate?: number;
+  /**
+   * Whether publishers are asked to send simulcast (several encodings of their video, from which each
+   * subscriber gets the one that fits its preferred resolution and its bandwidth). The engine accepts
+   * simulcast offers either way; this is what the gateway advertises. Default false (see the self-hosting
+   * guide: with simulcast, a subscriber without a preferred resolution saw its first frame later).
+   */
+  simulcast?: boolean;
+}
+
+/** The defaults of {@link SfuEngineOptions}. */
+export const sfuEngineOptionDefaults = {
+  listenIps: ['127.0.0.1'],
+  iceServers: [],
+  publisherMaxBitrate: 2_000_000,
+  simulcast: false,
+} as const satisfies SfuEngineOptions;
