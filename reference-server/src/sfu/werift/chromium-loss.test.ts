@@ -6,24 +6,14 @@
  * the subscriber's NACKs from its history.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from '../types.js';
 import { WeriftEngine } from './engine.js';
 import type { WeriftProducer } from './producer.js';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  PAGE_SCRIPT,
-  type PageApi,
-  type ReceiveStats,
-} from './testing/chromium-pages.js';
+import { CHROMIUM, type PageApi, type ReceiveStats } from './testing/chromium-pages.js';
+import { type EnginePages, launchEnginePages } from './testing/engine-pages.js';
 import {
   candidatesToPort,
   firstCandidatePort,
@@ -36,30 +26,14 @@ const NETWORK = { lossRate: 0.05, jitterMs: 50 } as const;
 const WATCH_MS = 8_000;
 
 describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium over a lossy network', () => {
-  let server: Server;
-  let origin: string;
-  let profile: string;
-  let context: BrowserContext;
+  let enginePages: EnginePages;
 
   beforeAll(async () => {
-    server = createServer((_request, response) => {
-      response.setHeader('content-type', 'text/html');
-      response.end(`<!doctype html><title>sfu loss test</title><script>${PAGE_SCRIPT}</script>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    profile = await mkdtemp(join(tmpdir(), 'parley-sfu-loss-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    enginePages = await launchEnginePages('sfu loss test');
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await enginePages?.close();
   });
 
   it('keeps decoding video through 5 % loss and 50 ms jitter, repaired by NACK/RTX on both legs', {
@@ -71,11 +45,11 @@ describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium over a lossy
     const pages: Page[] = [];
     try {
       const router = await engine.createRouter({ sessionId: 'lossy' });
-      const publisherPage = await context.newPage();
-      const subscriberPage = await context.newPage();
+      const publisherPage = await enginePages.context.newPage();
+      const subscriberPage = await enginePages.context.newPage();
       pages.push(publisherPage, subscriberPage);
-      await publisherPage.goto(origin);
-      await subscriberPage.goto(origin);
+      await publisherPage.goto(enginePages.origin);
+      await subscriberPage.goto(enginePages.origin);
 
       // Publisher leg: each side is shown the relay as the other's only candidate.
       const publisher = await router.createPublisherTransport({ streamId: 'stream' });

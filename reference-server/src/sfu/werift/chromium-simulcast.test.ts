@@ -5,24 +5,14 @@
  * decodes a different layer. SDP goes between the pages and the engine through `page.evaluate`.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer, Router } from '../types.js';
 import { WeriftEngine } from './engine.js';
 import type { WeriftProducer } from './producer.js';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  PAGE_SCRIPT,
-  type PageApi,
-  type ReceiveStats,
-} from './testing/chromium-pages.js';
+import { CHROMIUM, type PageApi, type ReceiveStats } from './testing/chromium-pages.js';
+import { type EnginePages, launchEnginePages } from './testing/engine-pages.js';
 
 async function until(
   condition: () => boolean | Promise<boolean>,
@@ -37,30 +27,14 @@ async function until(
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('simulcast from Chromium through the werift engine', () => {
-  let server: Server;
-  let origin: string;
-  let profile: string;
-  let context: BrowserContext;
+  let enginePages: EnginePages;
 
   beforeAll(async () => {
-    server = createServer((_request, response) => {
-      response.setHeader('content-type', 'text/html');
-      response.end(`<!doctype html><title>simulcast test</title><script>${PAGE_SCRIPT}</script>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    profile = await mkdtemp(join(tmpdir(), 'parley-sfu-simulcast-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    enginePages = await launchEnginePages('simulcast test');
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await enginePages?.close();
   });
 
   async function subscribe(
@@ -96,8 +70,8 @@ describe.skipIf(!existsSync(CHROMIUM))('simulcast from Chromium through the weri
     try {
       const router = await engine.createRouter({ sessionId: 'chromium-simulcast' });
       for (let i = 0; i < 3; i++) {
-        const page = await context.newPage();
-        await page.goto(origin);
+        const page = await enginePages.context.newPage();
+        await page.goto(enginePages.origin);
         pages.push(page);
       }
       const [publisherPage, lowPage, highPage] = pages as [Page, Page, Page];

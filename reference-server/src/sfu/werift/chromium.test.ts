@@ -4,49 +4,22 @@
  * the engine through `page.evaluate` (this tests the engine, not the signaling gateway).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeriftEngine } from './engine.js';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  PAGE_SCRIPT,
-  type PageApi,
-  type ReceiveStats,
-} from './testing/chromium-pages.js';
+import { CHROMIUM, type PageApi, type ReceiveStats } from './testing/chromium-pages.js';
+import { type EnginePages, launchEnginePages } from './testing/engine-pages.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium', () => {
-  let server: Server;
-  let origin: string;
-  let profile: string;
-  let context: BrowserContext;
+  let enginePages: EnginePages;
 
   beforeAll(async () => {
-    // getUserMedia needs a secure context; http://127.0.0.1 is one.
-    server = createServer((_request, response) => {
-      response.setHeader('content-type', 'text/html');
-      response.end(`<!doctype html><title>sfu test</title><script>${PAGE_SCRIPT}</script>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    profile = await mkdtemp(join(tmpdir(), 'parley-sfu-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    enginePages = await launchEnginePages('sfu test');
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await enginePages?.close();
   });
 
   /** Publishes page A's camera through the engine to page B; returns B's stats after media flowed. */
@@ -55,11 +28,11 @@ describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium', () => {
     const pages: Page[] = [];
     try {
       const router = await engine.createRouter({ sessionId: `chromium-${videoCodec}` });
-      const publisherPage = await context.newPage();
-      const subscriberPage = await context.newPage();
+      const publisherPage = await enginePages.context.newPage();
+      const subscriberPage = await enginePages.context.newPage();
       pages.push(publisherPage, subscriberPage);
-      await publisherPage.goto(origin);
-      await subscriberPage.goto(origin);
+      await publisherPage.goto(enginePages.origin);
+      await subscriberPage.goto(enginePages.origin);
 
       // Publisher: the page offers (as OpenTok.js does after `generateoffer`).
       const publisher = await router.createPublisherTransport({ streamId: 'stream' });
