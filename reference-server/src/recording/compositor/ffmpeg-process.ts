@@ -5,11 +5,15 @@
  * success or a failure with a readable reason.
  *
  * ffmpeg runs as a separate process so encoding never blocks the server's event loop (and the SFU in
- * it); if the server dies, ffmpeg sees its input stop and its stdin close and exits on its own.
+ * it). It would not notice the server dying — it ignores SIGPIPE, so failed writes of its progress do
+ * not end it, its RTP inputs just go quiet, and a closed stdin does not stop it — so it is started
+ * through `spawnChild` (`src/process/`), which has the kernel kill it when the server dies and records
+ * it for the reaper that runs when the server starts again.
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { TypedEmitter } from '@parley/events';
+import { spawnChild } from '../../process/child-processes.js';
 
 /** One progress report of ffmpeg. */
 export interface FfmpegProgress {
@@ -70,7 +74,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
 
   constructor(args: readonly string[], options: FfmpegProcessOptions = {}) {
     super();
-    this.#child = spawn(options.ffmpegPath ?? defaultFfmpegPath(), args, {
+    this.#child = spawnChild(options.ffmpegPath ?? defaultFfmpegPath(), args, {
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -2,11 +2,13 @@
  * An ffmpeg child process used as a streaming filter: bytes in on stdin, bytes out on stdout. The Opus
  * decoder and encoder of the Audio Connector run this way (recording's `FfmpegProcess` reads stdout as
  * progress reports, so it does not fit). ffmpeg runs as its own process so codec work never blocks the
- * event loop that also carries the SFU; it exits by itself when stdin closes, including when the server
- * dies.
+ * event loop that also carries the SFU; it exits by itself when stdin closes. It is started through
+ * `spawnChild` (`src/process/`) so it also ends when the server dies, even when a stuck ffmpeg would
+ * not notice its stdin closing.
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { spawnChild } from '../../process/child-processes.js';
 import { defaultFfmpegPath } from '../../recording/compositor/ffmpeg-process.js';
 
 /** How long {@link FfmpegPipe.close} waits for ffmpeg to exit before killing it. */
@@ -32,7 +34,7 @@ export class FfmpegPipe {
     onExit: (failure: string | null) => void,
     ffmpegPath: string = defaultFfmpegPath(),
   ) {
-    this.#child = spawn(ffmpegPath, ['-hide_banner', '-loglevel', 'error', ...args], {
+    this.#child = spawnChild(ffmpegPath, ['-hide_banner', '-loglevel', 'error', ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // EPIPE after ffmpeg exited is reported through the exit, not as an unhandled error.

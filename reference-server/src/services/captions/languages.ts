@@ -7,9 +7,9 @@
  * system Python. {@link probeRecognizer} checks both, so `startCaptions` can refuse with a message that
  * names the missing package instead of failing later inside a stream.
  */
-import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawnChild } from '../../process/child-processes.js';
 
 /** The model files of one language, relative to the models directory. */
 export interface LanguageModel {
@@ -113,10 +113,10 @@ async function allExist(paths: readonly string[]): Promise<boolean> {
 /** Null when `python -c "import pocketsphinx"` succeeds, else why it did not. */
 function importsPocketsphinx(python: string): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn(python, ['-c', 'import pocketsphinx'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnChild(python, ['-c', 'import pocketsphinx'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
       stderr += text;
     });
     child.once('error', (error) => resolve(`${python} could not be run (${error.message})`));

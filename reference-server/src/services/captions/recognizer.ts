@@ -10,9 +10,10 @@
  * await recognizer.close(); // the last utterance's final result is still reported
  * ```
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { spawnChild } from '../../process/child-processes.js';
 import type { LanguageModel } from './languages.js';
 
 /** The PCM rate the recogniser expects (the PocketSphinx models are trained at 16 kHz). */
@@ -68,7 +69,8 @@ export class SpeechRecognizer {
     const { model } = options;
     const args = [RECOGNIZER_SCRIPT, '--hmm', model.acousticModel, '--lm', model.languageModel];
     args.push('--dict', model.dictionary, ...(options.partials ? ['--partials'] : []));
-    this.#child = spawn(options.python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Through spawnChild: the recogniser dies with the server (see `src/process/child-processes.ts`).
+    this.#child = spawnChild(options.python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     // EPIPE after the recogniser exited is reported through its exit, not as an unhandled error.
     this.#child.stdin.on('error', () => undefined);
     this.#child.stdout.setEncoding('utf8');
