@@ -103,7 +103,7 @@ export interface VideoLayer {
   rid?: string;
   /** The publisher's SSRC of the layer, once seen. */
   ssrc?: number;
-  /** The frame size, once seen in a keyframe (VP8). */
+  /** The frame size, once seen in a keyframe (VP8) or a sequence parameter set (H.264). */
   width?: number;
   height?: number;
   /** Measured frames per second. */

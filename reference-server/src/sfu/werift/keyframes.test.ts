@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isH264KeyFrameStart, isVp8KeyFrameStart, keyFrameDetector } from './keyframes.js';
+import { h264KeyFrameSize } from './h264-sps.js';
+import {
+  isH264KeyFrameStart,
+  isVp8KeyFrameStart,
+  keyFrameDetector,
+  keyFrameSizeReader,
+  vp8KeyFrameSize,
+} from './keyframes.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
@@ -44,5 +51,28 @@ describe('H.264 keyframe detection', () => {
     expect(keyFrameDetector('video/VP8')).toBe(isVp8KeyFrameStart);
     expect(keyFrameDetector('video/H264')).toBe(isH264KeyFrameStart);
     expect(keyFrameDetector('audio/opus')).toBeUndefined();
+  });
+});
+
+describe('keyframe size readers', () => {
+  it('picks the reader by MIME type, case-insensitively', () => {
+    expect(keyFrameSizeReader('video/VP8')).toBe(vp8KeyFrameSize);
+    expect(keyFrameSizeReader('video/vp8')).toBe(vp8KeyFrameSize);
+    expect(keyFrameSizeReader('video/H264')).toBe(h264KeyFrameSize);
+    expect(keyFrameSizeReader('audio/opus')).toBeUndefined();
+  });
+
+  it('reads the VP8 keyframe size and nothing from a delta frame', () => {
+    // S=1, frame tag P=0, start code, 640 and 360 little-endian (14 bits, scaling bits 0).
+    expect(vp8KeyFrameSize(bytes(0x10, 0x50, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01))).toEqual({
+      width: 640,
+      height: 360,
+    });
+    expect(
+      vp8KeyFrameSize(bytes(0x10, 0x51, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01)),
+    ).toBeUndefined();
+    expect(
+      vp8KeyFrameSize(bytes(0x10, 0x50, 0x00, 0x00, 0x9d, 0x01, 0x2b, 0x80, 0x02, 0x68, 0x01)),
+    ).toBeUndefined();
   });
 });

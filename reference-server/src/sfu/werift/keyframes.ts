@@ -1,7 +1,9 @@
 /**
  * Keyframe detection in RTP payloads (VP8 and H.264): which packets start a keyframe. Used to tell that
  * a pending keyframe request was already answered. Reads a few bytes of the payload, allocates nothing.
+ * Also the frame size a keyframe announces, which ranks simulcast layers.
  */
+import { type FrameSize, h264KeyFrameSize } from './h264-sps.js';
 
 /** Whether a VP8 RTP payload (RFC 7741) starts a keyframe. */
 export function isVp8KeyFrameStart(payload: Uint8Array): boolean {
@@ -73,7 +75,7 @@ export function keyFrameDetector(mimeType: string): ((payload: Uint8Array) => bo
  * `9d 01 2a` and two 16-bit little-endian fields whose low 14 bits are the width and height), read from
  * the RTP payload that starts the keyframe; undefined when the payload does not start a keyframe.
  */
-export function vp8KeyFrameSize(payload: Uint8Array): { width: number; height: number } | undefined {
+export function vp8KeyFrameSize(payload: Uint8Array): FrameSize | undefined {
   if (!isVp8KeyFrameStart(payload)) return undefined;
   const first = payload[0] as number;
   let offset = 1;
@@ -91,4 +93,21 @@ export function vp8KeyFrameSize(payload: Uint8Array): { width: number; height: n
   const width = ((payload[offset + 6] as number) | ((payload[offset + 7] as number) << 8)) & 0x3fff;
   const height = ((payload[offset + 8] as number) | ((payload[offset + 9] as number) << 8)) & 0x3fff;
   return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
+/**
+ * The reader of the frame size keyframes announce for a codec's MIME type (VP8: the keyframe header;
+ * H.264: the SPS sent with each keyframe), or undefined when the codec is not recognised.
+ */
+export function keyFrameSizeReader(
+  mimeType: string,
+): ((payload: Uint8Array) => FrameSize | undefined) | undefined {
+  switch (mimeType.toLowerCase()) {
+    case 'video/vp8':
+      return vp8KeyFrameSize;
+    case 'video/h264':
+      return h264KeyFrameSize;
+    default:
+      return undefined;
+  }
 }

@@ -5,14 +5,16 @@
  * its own packet history for NACKs, and its own keyframe requests (a PLI names the SSRC it wants a
  * keyframe for, and the keyframe limiter must watch that layer's packets).
  *
- * It also measures what the layer selector needs: the frame size (from VP8 keyframes), bitrate and frame
- * rate (over one-second windows), and whether the publisher still sends the layer at all.
+ * It also measures what the layer selector needs: the frame size (announced by VP8 keyframes and by the
+ * H.264 SPS sent with each keyframe), bitrate and frame rate (over one-second windows), and whether the
+ * publisher still sends the layer at all.
  */
 import type { RtpPacket } from 'werift';
 import type { MediaKind, RtpCodec } from '../types.js';
 import type { RtpSink } from './forwarding.js';
+import type { FrameSize } from './h264-sps.js';
 import type { KeyFrameSource } from './keyframe-requests.js';
-import { keyFrameDetector, vp8KeyFrameSize } from './keyframes.js';
+import { keyFrameDetector, keyFrameSizeReader } from './keyframes.js';
 import { RtpPacketHistory } from './rtp-history.js';
 
 /** A layer that sent nothing for this long is inactive (the encoder dropped it). */
@@ -53,6 +55,8 @@ export class ProducerLayer implements KeyFrameSource {
   #ssrc: number | undefined;
   readonly #owner: LayerOwner;
   readonly #isKeyFrame: ((payload: Uint8Array) => boolean) | undefined;
+  /** Reads the frame size a keyframe announces (VP8 header, H.264 SPS); undefined for audio. */
+  readonly #readFrameSize: ((payload: Uint8Array) => FrameSize | undefined) | undefined;
   readonly #sinks = new Set<RtpSink>();
   #width: number | undefined;
   #height: number | undefined;
@@ -74,6 +78,7 @@ export class ProducerLayer implements KeyFrameSource {
     this.declaredIndex = init.declaredIndex;
     this.history = owner.kind === 'video' ? new RtpPacketHistory() : undefined;
     this.#isKeyFrame = owner.kind === 'video' ? keyFrameDetector(owner.codec.mimeType) : undefined;
+    this.#readFrameSize = owner.kind === 'video' ? keyFrameSizeReader(owner.codec.mimeType) : undefined;
   }
 
   /** The publisher's SSRC for this layer, once known. */
@@ -133,8 +138,8 @@ export class ProducerLayer implements KeyFrameSource {
     if (first) this.#ssrc = header.ssrc;
     this.#lastPacketAt = now;
     this.#measure(packet, now);
-    if (this.#isKeyFrame !== undefined && this.codec.mimeType === 'video/VP8') {
-      const size = vp8KeyFrameSize(packet.payload);
+    if (this.#readFrameSize !== undefined) {
+      const size = this.#readFrameSize(packet.payload);
       if (size) {
         this.#width = size.width;
         this.#height = size.height;
