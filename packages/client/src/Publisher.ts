@@ -8,59 +8,34 @@
  *
  * With `publishCaptions`, the stream's `caption1` channel is on: while a captioning of the session runs,
  * the server transcribes the published audio and sends the captions to the subscribers that want them.
+ *
+ * This class is the app-facing surface (capture, properties, events) and routes the server's messages;
+ * the peer connections live in `publisher/send-legs.ts`, the wait for the stream's announcement is a
+ * {@link TimedWait}.
  */
 import { TypedEmitter } from '@parley/events';
 import type { ProtocolStream, RaptorMessage, RaptorUri } from '@parley/protocol';
 import type { Connection } from './Connection.js';
 import {
-  describeValue,
+  assertBooleanArgument,
+  assertOptionalBoolean,
   ErrorCode,
-  InvalidParameterError,
   ParleyClientError,
   RequestTimeoutError,
 } from './errors.js';
 import type { PublisherEvents, StreamDestroyedReason } from './events.js';
 import type { Logger } from './logger.js';
-import { toCandidate } from './media/candidates.js';
 import { captureError, captureRequest } from './media/capture.js';
-import type { MediaHandler, MediaPeer } from './media/handler.js';
+import type { MediaHandler } from './media/handler.js';
 import { streamChannels } from './media/stream-channels.js';
+import type { PublisherOptions } from './publisher/publisher-options.js';
+import { legKey, SendLegs } from './publisher/send-legs.js';
 import { Stream } from './Stream.js';
 import { CAPTION_CHANNEL } from './session/captions.js';
 import { iceServersOf, type SessionLink } from './session/link.js';
+import { TimedWait } from './timed-wait.js';
 
-/** What to publish. */
-export interface PublisherOptions {
-  /** The stream name shown to others. Default `''`. */
-  name?: string;
-  /** Start with audio on. Default true. */
-  publishAudio?: boolean;
-  /** Start with video on. Default true. */
-  publishVideo?: boolean;
-  /** `camera` (default), `screen` for screen sharing, or `null` for audio only. */
-  videoSource?: 'camera' | 'screen' | null;
-  /** Capture a microphone. Default true (false for `screen`). */
-  audioSource?: boolean | string;
-  /** Capture resolution. Default 640x480 (screen: the screen's). */
-  resolution?: `${number}x${number}`;
-  /** Capture frame rate. */
-  frameRate?: 1 | 7 | 15 | 30;
-  /** How subscribers should fit the video. Default `cover` (screen: `contain`). */
-  fitMode?: 'cover' | 'contain';
-  /** Initials shown by subscribers when video is off. */
-  initials?: string;
-  /**
-   * Send the audio for live captioning from the start (the stream's `hasCaptions`). Default false. Needs a
-   * microphone; captions are produced only while a captioning of the session runs.
-   */
-  publishCaptions?: boolean;
-}
-
-interface Leg {
-  peer: MediaPeer;
-  uri: string;
-  defaults: Record<string, unknown>;
-}
+export type { PublisherOptions } from './publisher/publisher-options.js';
 
 type State = 'publishing' | 'live' | 'destroyed';
 
@@ -71,7 +46,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   readonly #options: PublisherOptions;
   readonly #mediaHandler: MediaHandler;
   readonly #log: Logger;
-  readonly #legs = new Map<string, Leg>();
+  readonly #legs: SendLegs;
   #link: SessionLink | null = null;
   #ownConnection: () => Connection | null = () => null;
   #mediaStream: MediaStream | null;
@@ -82,11 +57,8 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   #publishVideo: boolean;
   #publishCaptions: boolean;
   #iceServers: RTCIceServer[] = [];
-  #live: {
-    resolve: () => void;
-    reject: (error: Error) => void;
-    timer: ReturnType<typeof setTimeout>;
-  } | null = null;
+  /** The wait for the server's `created` of the stream, which completes `session.publish()`. */
+  readonly #live = new TimedWait();
 
   /**
    * @internal Use `initPublisher()` or `session.publish()`. Capture starts with {@link Publisher.init}.
@@ -104,14 +76,10 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.streamId = crypto.randomUUID();
     this.#publishAudio = options.publishAudio ?? true;
     this.#publishVideo = options.publishVideo ?? true;
-    if (options.publishCaptions !== undefined && typeof options.publishCaptions !== 'boolean') {
-      throw new InvalidParameterError(
-        'options.publishCaptions',
-        `must be a boolean, not ${describeValue(options.publishCaptions)}`,
-      );
-    }
+    assertOptionalBoolean('options.publishCaptions', options.publishCaptions);
     this.#publishCaptions = options.publishCaptions ?? false;
     this.#log = logger.child('publisher', () => ({ streamId: this.streamId }));
+    this.#legs = new SendLegs(this.#log, () => this.#state === 'destroyed');
     // Check the options now, so that a bad option fails the call that passed it.
     if (!mediaStream) captureRequest(options);
   }
@@ -174,12 +142,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
    * (1500) when the server refuses. On a destroyed publisher it only records the value.
    */
   async publishCaptions(value: boolean): Promise<void> {
-    if (typeof value !== 'boolean') {
-      throw new InvalidParameterError(
-        'value',
-        `publishCaptions takes a boolean, not ${describeValue(value)}`,
-      );
-    }
+    assertBooleanArgument('publishCaptions', value);
     this.#publishCaptions = value;
     const link = this.#link;
     // Not published yet: the stream create carries the value.
@@ -197,8 +160,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
 
   /** WebRTC statistics of every peer connection of this publisher (one per subscriber when relayed). */
   async getStats(): Promise<{ peerId: string; stats: RTCStatsReport }[]> {
-    const entries = [...this.#legs.entries()];
-    return Promise.all(entries.map(async ([peerId, leg]) => ({ peerId, stats: await leg.peer.getStats() })));
+    return this.#legs.stats();
   }
 
   /** @internal Sends the stream create and waits until the server announces the stream. */
@@ -230,17 +192,11 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
       publishVideo: this.#publishVideo,
       publishCaptions: this.#publishCaptions,
     });
-    const live = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#live = null;
-        reject(
-          new RequestTimeoutError(ErrorCode.UnableToPublish, 'publishing', link.options.publishTimeoutMs),
-        );
-      }, link.options.publishTimeoutMs);
-      this.#live = { resolve, reject, timer };
-    });
-    // The live promise may settle before we await it (fast servers); keep it from being reported unhandled.
-    live.catch(() => {});
+    const { publishTimeoutMs } = link.options;
+    const live = this.#live.start(
+      publishTimeoutMs,
+      () => new RequestTimeoutError(ErrorCode.UnableToPublish, 'publishing', publishTimeoutMs),
+    );
     try {
       const reply = await link.request(
         'create',
@@ -262,7 +218,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
       if (mute?.active === true) this.#forceMute();
       await live;
     } catch (error) {
-      this.#settleLive(error as Error);
+      this.#live.settle(error as Error);
       this.destroy('unpublished', false);
       throw error;
     }
@@ -273,8 +229,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     if (this.#state === 'destroyed') return;
     const { method, content } = message;
     const subscriberId = uri.params.subscriber;
-    const key = `${subscriberId ?? 'server'}~${String(content.peerId ?? '')}~${String(content.sourceStreamId ?? 'MANTIS')}`;
-    const leg = this.#legs.get(key);
+    const key = legKey(subscriberId, content);
     switch (`${uri.resource}:${method}`) {
       case 'stream:generateoffer':
       case 'subscriber:generateoffer':
@@ -286,15 +241,11 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
       case 'stream:pranswer':
       case 'subscriber:answer':
       case 'subscriber:pranswer':
-        void leg?.peer
-          .acceptAnswer(String(content.sdp ?? ''))
-          .catch((error: unknown) => this.#log.warn('answer rejected', { error: String(error) }));
+        this.#legs.acceptAnswer(key, String(content.sdp ?? ''));
         return;
       case 'stream:candidate':
       case 'subscriber:candidate':
-        void leg?.peer
-          .addRemoteCandidate(toCandidate(content))
-          .catch((error: unknown) => this.#log.debug('candidate rejected', { error: String(error) }));
+        this.#legs.addRemoteCandidate(key, content);
         return;
       case 'stream:created':
         this.#onCreated(content as unknown as ProtocolStream);
@@ -303,7 +254,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
         this.#onDeleted(message.reason ?? 'clientDisconnected');
         return;
       case 'subscriber:deleted':
-        this.#closeLegsOf(subscriberId);
+        this.#legs.closeSubscriber(subscriberId);
         return;
       case 'stream:update':
         if (content.reason === 'mute' && content.active !== false) this.#forceMute();
@@ -322,12 +273,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
    */
   restartIce(): void {
     if (this.#state === 'destroyed') return;
-    for (const [key, leg] of this.#legs) {
-      this.#log.info('restarting ICE', { leg: key });
-      void this.#offer(leg, true).catch((error: unknown) =>
-        this.#log.warn('ICE restart failed', { leg: key, error: String(error) }),
-      );
-    }
+    this.#legs.restartIce();
   }
 
   /** @internal Mutes audio because the session is force-muted. */
@@ -340,12 +286,11 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     if (this.#state === 'destroyed') return;
     const wasLive = this.#state === 'live';
     this.#state = 'destroyed';
-    this.#settleLive(
+    this.#live.settle(
       new ParleyClientError(ErrorCode.UnableToPublish, 'OT_CANCEL', 'the publisher was destroyed'),
     );
     if (notify) this.#link?.notify('delete', this.#link.uri(['stream', this.streamId]), {});
-    for (const leg of this.#legs.values()) leg.peer.close();
-    this.#legs.clear();
+    this.#legs.closeAll();
     for (const track of this.#mediaStream?.getTracks() ?? []) track.stop();
     if (wasLive && this.#stream && reason !== 'unpublished') {
       this.emit('streamDestroyed', { type: 'streamDestroyed', stream: this.#stream, reason });
@@ -357,32 +302,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     const link = this.#link;
     const mediaStream = this.#mediaStream;
     if (!link || !mediaStream) return;
-    const defaults: Record<string, unknown> = {};
-    if (content.peerId !== undefined) defaults.peerId = content.peerId;
-    if (content.sourceStreamId !== undefined) defaults.sourceStreamId = content.sourceStreamId;
-    let leg = this.#legs.get(key);
-    const restart = leg !== undefined;
-    if (!leg) {
-      const peer = link.options.mediaHandler.createPeer({
-        direction: 'send',
-        iceServers: this.#iceServers,
-        relayOnly: link.info.relayOnly,
-        cryptor: link.e2ee,
-        candidateReadyTimeoutMs: link.options.candidateReadyTimeoutMs,
-      });
-      leg = { peer, uri, defaults };
-      this.#legs.set(key, leg);
-      peer.addTracks(mediaStream);
-      peer.on('candidate', (candidate) => link.notify('candidate', uri, { ...defaults, ...candidate }));
-      peer.on('connectionState', (state) => this.#log.debug('peer state', { key, state }));
-    }
-    await this.#offer(leg, restart);
-  }
-
-  async #offer(leg: Leg, iceRestart: boolean): Promise<void> {
-    const sdp = await leg.peer.createOffer({ iceRestart });
-    if (this.#state === 'destroyed') return;
-    this.#link?.notify('offer', leg.uri, { ...leg.defaults, type: 'offer', sdp });
+    await this.#legs.negotiate(key, { link, mediaStream, iceServers: this.#iceServers, uri, content });
   }
 
   async #capture(): Promise<void> {
@@ -410,7 +330,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.#stream = new Stream(hash, connection);
     this.#state = 'live';
     this.#log.info('stream live');
-    this.#settleLive(null);
+    this.#live.settle(null);
     this.emit('streamCreated', { type: 'streamCreated', stream: this.#stream });
   }
 
@@ -418,15 +338,6 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.#log.info('stream ended by the server', { reason });
     // A force-unpublished publisher confirms with its own delete, as OpenTok.js does.
     this.destroy(reason, reason === 'forceUnpublished');
-  }
-
-  #closeLegsOf(subscriberId: string | undefined): void {
-    for (const [key, leg] of this.#legs) {
-      if (key.startsWith(`${subscriberId}~`)) {
-        leg.peer.close();
-        this.#legs.delete(key);
-      }
-    }
   }
 
   #forceMute(): void {
@@ -439,10 +350,7 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
   }
 
   #setChannel(kind: 'audio' | 'video', value: boolean): void {
-    if (typeof value !== 'boolean') {
-      const method = kind === 'audio' ? 'publishAudio' : 'publishVideo';
-      throw new InvalidParameterError('value', `${method} takes a boolean, not ${describeValue(value)}`);
-    }
+    assertBooleanArgument(kind === 'audio' ? 'publishAudio' : 'publishVideo', value);
     if (kind === 'audio') this.#publishAudio = value;
     else this.#publishVideo = value;
     const stream = this.#mediaStream;
@@ -460,14 +368,5 @@ export class Publisher extends TypedEmitter<PublisherEvents> {
     this.emit('mediaStopped', { type: 'mediaStopped', track });
     // A screen share the user stopped ends the stream, as in OpenTok.js.
     if (this.#options.videoSource === 'screen' && track.kind === 'video') this.destroy('mediaStopped', true);
-  }
-
-  #settleLive(error: Error | null): void {
-    const live = this.#live;
-    if (!live) return;
-    this.#live = null;
-    clearTimeout(live.timer);
-    if (error) live.reject(error);
-    else live.resolve();
   }
 }

@@ -8,7 +8,8 @@
 import { TypedEmitter } from '@parley/events';
 import type { RaptorMessage, RaptorUri } from '@parley/protocol';
 import {
-  describeValue,
+  assertBooleanArgument,
+  assertOptionalBoolean,
   ErrorCode,
   InvalidParameterError,
   ParleyClientError,
@@ -26,6 +27,7 @@ import type { MediaPeer } from './media/handler.js';
 import type { Stream } from './Stream.js';
 import { CAPTION_CHANNEL } from './session/captions.js';
 import { iceServersOf, type SessionLink } from './session/link.js';
+import { TimedWait } from './timed-wait.js';
 
 /** How to subscribe. */
 export interface SubscriberOptions {
@@ -65,11 +67,8 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   #iceServers: RTCIceServer[];
   #remoteStream: MediaStream | null = null;
   #decrypting: boolean | null = null;
-  #connected: {
-    resolve: () => void;
-    reject: (error: Error) => void;
-    timer: ReturnType<typeof setTimeout>;
-  } | null = null;
+  /** The wait for the media to connect, which completes `session.subscribe()`. */
+  readonly #connected = new TimedWait();
 
   /** @internal Use `session.subscribe()`. */
   constructor(link: SessionLink, stream: Stream, options: SubscriberOptions) {
@@ -80,12 +79,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     this.#options = options;
     this.#subscribeToAudio = options.subscribeToAudio ?? true;
     this.#subscribeToVideo = options.subscribeToVideo ?? true;
-    if (options.subscribeToCaptions !== undefined && typeof options.subscribeToCaptions !== 'boolean') {
-      throw new InvalidParameterError(
-        'options.subscribeToCaptions',
-        `must be a boolean, not ${describeValue(options.subscribeToCaptions)}`,
-      );
-    }
+    assertOptionalBoolean('options.subscribeToCaptions', options.subscribeToCaptions);
     this.#subscribeToCaptions = options.subscribeToCaptions ?? stream.hasCaptions;
     this.#iceServers = link.info.iceServers;
     this.#log = link.logger.child('subscriber', () => ({ subscriberId: this.id, streamId: stream.streamId }));
@@ -121,7 +115,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
 
   /** Starts or stops receiving audio. */
   subscribeToAudio(value: boolean): void {
-    if (typeof value !== 'boolean') throw new InvalidParameterError('value', 'must be a boolean');
+    assertBooleanArgument('subscribeToAudio', value);
     this.#subscribeToAudio = value;
     for (const track of this.#remoteStream?.getAudioTracks() ?? []) track.enabled = value;
     this.#updateChannel('audio1', { active: value });
@@ -129,7 +123,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
 
   /** Starts or stops receiving video (`videoDisabled`/`videoEnabled` with reason `subscribeToVideo`). */
   subscribeToVideo(value: boolean): void {
-    if (typeof value !== 'boolean') throw new InvalidParameterError('value', 'must be a boolean');
+    assertBooleanArgument('subscribeToVideo', value);
     if (value === this.#subscribeToVideo) return;
     this.#subscribeToVideo = value;
     for (const track of this.#remoteStream?.getVideoTracks() ?? []) track.enabled = value;
@@ -145,12 +139,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
    * server refuses. On a destroyed subscriber it only records the value.
    */
   async subscribeToCaptions(value: boolean): Promise<void> {
-    if (typeof value !== 'boolean') {
-      throw new InvalidParameterError(
-        'value',
-        `subscribeToCaptions takes a boolean, not ${describeValue(value)}`,
-      );
-    }
+    assertBooleanArgument('subscribeToCaptions', value);
     this.#subscribeToCaptions = value;
     if (this.#state === 'destroyed') return;
     await this.#link.request(
@@ -206,15 +195,11 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     }
     if (this.#options.preferredFrameRate !== undefined)
       video.preferredFrameRate = this.#options.preferredFrameRate;
-    const connected = new Promise<void>((resolve, reject) => {
-      const timeoutMs = this.#link.options.subscribeTimeoutMs;
-      const timer = setTimeout(() => {
-        this.#connected = null;
-        reject(new RequestTimeoutError(ErrorCode.SubscriberIceWorkflowFailed, 'subscribing', timeoutMs));
-      }, timeoutMs);
-      this.#connected = { resolve, reject, timer };
-    });
-    connected.catch(() => {});
+    const timeoutMs = this.#link.options.subscribeTimeoutMs;
+    const connected = this.#connected.start(
+      timeoutMs,
+      () => new RequestTimeoutError(ErrorCode.SubscriberIceWorkflowFailed, 'subscribing', timeoutMs),
+    );
     try {
       const content: Record<string, unknown> = {
         id: this.id,
@@ -238,7 +223,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
       this.#iceServers = iceServersOf(reply, this.#iceServers);
       await connected;
     } catch (error) {
-      this.#settle(error as Error);
+      this.#connected.settle(error as Error);
       this.destroy('unsubscribed', true);
       throw error;
     }
@@ -305,7 +290,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   destroy(reason: StreamDestroyedReason | 'unsubscribed' | 'sessionDisconnected', notify: boolean): void {
     if (this.#state === 'destroyed') return;
     this.#state = 'destroyed';
-    this.#settle(
+    this.#connected.settle(
       new ParleyClientError(
         ErrorCode.UnableToSubscribe,
         'OT_STREAM_DESTROYED',
@@ -349,7 +334,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
       if (state === 'connected' && this.#state === 'subscribing') {
         this.#state = 'connected';
         this.#log.info('subscribed');
-        this.#settle(null);
+        this.#connected.settle(null);
         this.emit('connected', { type: 'connected' });
       } else if (state === 'failed') {
         this.#fail(new Error('the media connection failed'));
@@ -379,7 +364,7 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
       { cause: error },
     );
     this.#log.error('media connection failed', { error: failure.message });
-    if (this.#connected) this.#settle(failure);
+    if (this.#connected.pending) this.#connected.settle(failure);
     else this.emit('error', { type: 'exception', error: failure });
   }
 
@@ -401,15 +386,6 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
 
   #uri(): string {
     return this.#link.uri(['stream', this.stream.streamId], ['subscriber', this.id]);
-  }
-
-  #settle(error: Error | null): void {
-    const pending = this.#connected;
-    if (!pending) return;
-    this.#connected = null;
-    clearTimeout(pending.timer);
-    if (error) pending.reject(error);
-    else pending.resolve();
   }
 }
 

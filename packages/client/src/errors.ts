@@ -156,6 +156,23 @@ export function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
+/**
+ * Throws `OT_INVALID_PARAMETER` (field `value`) unless a setter's argument is a boolean, naming the
+ * method: `publishAudio(value)`, `subscribeToVideo(value)`, … take nothing else, as in OpenTok.js.
+ */
+export function assertBooleanArgument(method: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidParameterError('value', `${method} takes a boolean, not ${describeValue(value)}`);
+  }
+}
+
+/** Throws `OT_INVALID_PARAMETER` naming `field` unless an optional boolean option is a boolean or absent. */
+export function assertOptionalBoolean(field: string, value: unknown): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InvalidParameterError(field, `must be a boolean, not ${describeValue(value)}`);
+  }
+}
+
 /** The operation requires a connected session. */
 export function notConnected(operation: string): ParleyClientError {
   return new ParleyClientError(

@@ -19,6 +19,7 @@ import {
   CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
   CHROMIUM_PATH,
 } from '../../src/browser/chromium-flags.js';
+import { guardLoopback, recordOffLoopbackWebSockets } from './loopback-guard.js';
 
 const require = createRequire(import.meta.url);
 const HERE = new URL('.', import.meta.url).pathname;
@@ -52,16 +53,6 @@ const FILES: Record<string, { path: string; type: string }> = {
     type: 'text/javascript',
   },
 };
-
-function isLoopback(url: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-    return hostname === '127.0.0.1';
-  } catch {
-    return false;
-  }
-}
 
 /** Launches Chromium and the static server. Close it in `afterAll`/`finally`. */
 export async function launchTestBrowser(): Promise<TestBrowser> {
@@ -100,26 +91,14 @@ export async function launchTestBrowser(): Promise<TestBrowser> {
     throw error;
   }
   const browserContext = context;
-  await browserContext.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (isLoopback(url)) return route.continue();
-    offLoopback.push(url);
-    return route.abort('blockedbyclient');
-  });
-  browserContext.on('page', (page) => {
-    page.on('websocket', (ws) => {
-      if (!isLoopback(ws.url())) offLoopback.push(ws.url());
-    });
-  });
+  await guardLoopback(browserContext, offLoopback);
 
   return {
     context: browserContext,
     offLoopback,
     async open(apiUrl, options = {}) {
       const page = await browserContext.newPage();
-      page.on('websocket', (ws) => {
-        if (!isLoopback(ws.url())) offLoopback.push(ws.url());
-      });
+      recordOffLoopbackWebSockets(page, offLoopback);
       const query = new URLSearchParams({
         api: apiUrl,
         mode: options.mode ?? 'props',

@@ -3,7 +3,7 @@
  * (`OT_USER_MEDIA_ACCESS_DENIED` when the user or browser refused, 1500 either way).
  */
 import { ErrorCode, InvalidParameterError, ParleyClientError } from '../errors.js';
-import type { PublisherOptions } from '../Publisher.js';
+import type { PublisherOptions } from '../publisher/publisher-options.js';
 import type { CaptureRequest } from './handler.js';
 
 const RESOLUTION = /^(\d{2,5})x(\d{2,5})$/;

@@ -4,7 +4,7 @@
  * when there is a microphone, and always `caption1` (a `data` channel, active when the audio is sent for
  * live captioning).
  */
-import type { PublisherOptions } from '../Publisher.js';
+import type { PublisherOptions } from '../publisher/publisher-options.js';
 import { CAPTION_CHANNEL } from '../session/captions.js';
 
 /** What the publisher sends when it publishes. */

@@ -3,63 +3,32 @@
  * over fake transports), for unit tests of the client without a network. It keeps a small session model
  * (connections, streams, routed negotiation from `symphony.parley`, signals, moderation) and exposes hooks
  * to drop sockets, push server messages, refuse or hold requests.
+ *
+ * This file is the server's plumbing and test hooks; the sockets are in `fake-transport.ts`, the answers
+ * to each request in `fake-requests.ts`, and the frames it sends in `fake-wire.ts`.
  */
 import {
   buildRaptorUri,
   decodeRumorFrame,
-  encodeRumorFrame,
   parseRaptorMessage,
-  parseRaptorUri,
-  RAPTOR_CONTENT_TYPE,
   type RaptorMessage,
   type RumorFrame,
   RumorHeader,
   RumorType,
-  serializeRaptorMessage,
 } from '@parley/protocol';
-import { SignalingTransport } from '../signaling/transport.js';
+import type { SignalingTransport } from '../signaling/transport.js';
+import { type FakeServerInternals, handleRequest } from './fake-requests.js';
+import { FakeTransport } from './fake-transport.js';
+import {
+  connectionHashOf,
+  FAKE_SERVER_ADDRESS,
+  type FakeClient,
+  type FakeStream,
+  sendTo,
+} from './fake-wire.js';
 
-const SERVER = 'symphony.parley';
-
-/** The server side of one fake socket. */
-export class FakeTransport extends SignalingTransport {
-  closed = false;
-  constructor(
-    readonly url: string,
-    private readonly server: FakeServer,
-  ) {
-    super();
-  }
-  override send(data: Uint8Array): void {
-    if (this.closed) return;
-    const copy = data.slice();
-    queueMicrotask(() => this.server.receive(this, copy));
-  }
-  override close(code = 1000, reason = ''): void {
-    this.serverClose(code, reason);
-  }
-  /** Delivers a frame to the client. */
-  deliver(frame: RumorFrame): void {
-    if (this.closed) return;
-    const bytes = encodeRumorFrame(frame);
-    queueMicrotask(() => !this.closed && this.emit('message', bytes));
-  }
-  /** Closes from either side. */
-  serverClose(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    queueMicrotask(() => this.emit('close', code, reason));
-  }
-}
-
-interface Client {
-  connectionId: string | null;
-  socketId: string | null;
-  transport: FakeTransport;
-  data: string;
-  permissions: string[];
-  joined: boolean;
-}
+export { FakeTransport } from './fake-transport.js';
+export type { FakeClient, FakeStream } from './fake-wire.js';
 
 /** Options of the fake server. */
 export interface FakeServerOptions {
@@ -78,9 +47,9 @@ export class FakeServer {
   readonly projectId: string;
   readonly sessionId: string;
   readonly token: string;
-  readonly clients: Client[] = [];
+  readonly clients: FakeClient[] = [];
   /** Every frame received, decoded, in order. */
-  readonly received: { client: Client; frame: RumorFrame; message?: RaptorMessage }[] = [];
+  readonly received: { client: FakeClient; frame: RumorFrame; message?: RaptorMessage }[] = [];
   /** Session-info requests (URL and headers). */
   readonly sessionInfoRequests: { url: string; headers: Record<string, string> }[] = [];
   /** Tokens accepted besides `token`, with their permissions. */
@@ -95,9 +64,9 @@ export class FakeServer {
   refuseReconnect = false;
   /** Whether stream create is announced (`created`) after the offer; false to test publish timeouts. */
   announceStreams = true;
-  readonly streams = new Map<string, { owner: string; hash: Record<string, unknown> }>();
+  readonly streams = new Map<string, FakeStream>();
   readonly #options: Required<FakeServerOptions>;
-  readonly #announced = new Set<string>();
+  readonly #internals: FakeServerInternals;
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = {
@@ -118,6 +87,11 @@ export class FakeServer {
     this.projectId = this.#options.projectId;
     this.sessionId = this.#options.sessionId;
     this.token = this.#options.token;
+    this.#internals = {
+      permissions: this.#options.permissions,
+      announced: new Set<string>(),
+      leave: (client, reason) => this.#leave(client, reason),
+    };
   }
 
   /** The `fetch` serving session info. */
@@ -139,7 +113,7 @@ export class FakeServer {
         partner_id: this.projectId,
         project_id: this.projectId,
         messaging_url: 'ws://fake/rumorwebsocketsv2',
-        symphony_address: `/${SERVER}`,
+        symphony_address: `/${FAKE_SERVER_ADDRESS}`,
         ice_servers: [],
         properties: {
           p2p: { preference: { value: this.#options.relayed ? 'enabled' : 'disabled' } },
@@ -174,7 +148,7 @@ export class FakeServer {
   };
 
   /** The joined client with this connection ID. */
-  client(connectionId: string): Client {
+  client(connectionId: string): FakeClient {
     const client = this.clients.find((candidate) => candidate.connectionId === connectionId);
     if (!client) throw new Error(`no client ${connectionId}`);
     return client;
@@ -201,14 +175,14 @@ export class FakeServer {
   }
 
   /** Sends a server message to one client. */
-  push(connectionId: string, message: RaptorMessage, from = SERVER): void {
-    this.#send(this.client(connectionId), message, from);
+  push(connectionId: string, message: RaptorMessage, from = FAKE_SERVER_ADDRESS): void {
+    sendTo(this.client(connectionId), message, from);
   }
 
   /** Sends a server message to every joined client. */
-  broadcast(message: RaptorMessage, from = SERVER, except?: string): void {
+  broadcast(message: RaptorMessage, from = FAKE_SERVER_ADDRESS, except?: string): void {
     for (const client of this.clients) {
-      if (client.joined && client.connectionId !== except) this.#send(client, message, from);
+      if (client.joined && client.connectionId !== except) sendTo(client, message, from);
     }
   }
 
@@ -216,12 +190,12 @@ export class FakeServer {
   addPeer(data = 'peer', permissions = ['publish', 'subscribe']): string {
     const transport = new FakeTransport('ws://fake/peer', this);
     const connectionId = crypto.randomUUID();
-    const client: Client = { connectionId, socketId: null, transport, data, permissions, joined: true };
+    const client: FakeClient = { connectionId, socketId: null, transport, data, permissions, joined: true };
     this.clients.push(client);
     this.broadcast({
       method: 'created',
       uri: this.uri(['connection', connectionId]),
-      content: this.#hash(client),
+      content: connectionHashOf(client),
     });
     return connectionId;
   }
@@ -236,7 +210,7 @@ export class FakeServer {
       id: streamId,
       name: options.name ?? 'peer stream',
       creationTime: Date.now(),
-      connection: this.#hash(this.client(connectionId)),
+      connection: connectionHashOf(this.client(connectionId)),
       channel: [
         {
           id: 'video1',
@@ -264,7 +238,7 @@ export class FakeServer {
     const client = this.clients.find((candidate) => candidate.transport === transport);
     if (!client) return;
     const frame = decodeRumorFrame(data);
-    const entry: { client: Client; frame: RumorFrame; message?: RaptorMessage } = { client, frame };
+    const entry: { client: FakeClient; frame: RumorFrame; message?: RaptorMessage } = { client, frame };
     if (frame.type === RumorType.Message) entry.message = parseRaptorMessage(frame.body);
     this.received.push(entry);
     switch (frame.type) {
@@ -278,144 +252,14 @@ export class FakeServer {
         this.#leave(client, 'clientDisconnected');
         return;
       case RumorType.Message:
-        this.#request(client, frame, entry.message as RaptorMessage);
+        handleRequest(this, this.#internals, client, frame, entry.message as RaptorMessage);
         return;
       default:
         return;
     }
   }
 
-  #request(client: Client, frame: RumorFrame, message: RaptorMessage): void {
-    const transactionId = frame.headers[RumorHeader.TransactionId] ?? '';
-    if (this.hold.has(message.method)) return;
-    const refusal = this.refuse.get(message.method);
-    if (refusal) {
-      this.#reply(client, transactionId, refusal[0], { reason: refusal[1] });
-      return;
-    }
-    const uri = parseRaptorUri(message.uri);
-    const key = `${uri?.resource}:${message.method}`;
-    const ok = (body?: unknown): void => this.#reply(client, transactionId, 200, body);
-    switch (key) {
-      case 'connection:create': {
-        const token = frame.headers[RumorHeader.TokenAuth] ?? '';
-        const permissions = token === this.token ? this.#options.permissions : this.extraTokens.get(token);
-        if (!permissions) {
-          this.#reply(client, transactionId, 403, { reason: 'Invalid token' });
-          return;
-        }
-        client.permissions = permissions;
-        client.data = `token=${token.slice(0, 8)}`;
-        client.joined = true;
-        ok({
-          connection: this.clients.filter((other) => other.joined).map((other) => this.#hash(other)),
-          stream: [...this.streams.values()].map((stream) => stream.hash),
-          archive: [],
-        });
-        this.broadcast({ method: 'created', uri: message.uri, content: this.#hash(client) });
-        return;
-      }
-      case 'stream:create': {
-        const streamId = uri?.params.stream as string;
-        const hash = { ...message.content, creationTime: Date.now(), connection: this.#hash(client) };
-        this.streams.set(streamId, { owner: client.connectionId as string, hash });
-        ok({ content: { iceServers: [] } });
-        this.#send(client, {
-          method: 'generateoffer',
-          uri: message.uri,
-          content: { sourceStreamId: 'MANTIS' },
-        });
-        return;
-      }
-      case 'stream:offer': {
-        ok();
-        this.#send(client, {
-          method: 'answer',
-          uri: message.uri,
-          content: { type: 'answer', sdp: 'fake-sfu-answer', sourceStreamId: 'MANTIS' },
-        });
-        // A stream is announced once, when its first offer arrives; later offers are renegotiations.
-        const streamId = uri?.params.stream as string;
-        const stream = this.streams.get(streamId);
-        if (this.announceStreams && stream && !this.#announced.has(streamId)) {
-          this.#announced.add(streamId);
-          this.broadcast({ method: 'created', uri: message.uri, content: stream.hash });
-        }
-        return;
-      }
-      case 'subscriber:offer':
-        // A subscriber's own offer (an ICE restart after a reconnection) is answered by the SFU.
-        ok();
-        this.#send(client, {
-          method: 'answer',
-          uri: message.uri,
-          content: { type: 'answer', sdp: 'fake-sfu-restart-answer', sourceStreamId: 'MANTIS' },
-        });
-        return;
-      case 'stream:delete': {
-        const streamId = uri?.params.stream as string;
-        const stream = this.streams.get(streamId);
-        ok();
-        if (!stream) return;
-        this.streams.delete(streamId);
-        const reason = stream.owner === client.connectionId ? 'clientDisconnected' : 'forceUnpublished';
-        this.broadcast({ method: 'deleted', uri: message.uri, content: {}, reason });
-        return;
-      }
-      case 'stream:update': {
-        ok();
-        const stream = this.streams.get(uri?.params.stream as string);
-        if (stream)
-          this.push(stream.owner, {
-            method: 'update',
-            uri: message.uri,
-            content: { reason: 'mute', active: true, channels: ['audio'] },
-          });
-        return;
-      }
-      case 'session:update':
-        ok();
-        this.broadcast(
-          { method: 'update', uri: message.uri, content: { reason: 'mute', active: message.content.active } },
-          SERVER,
-          client.connectionId ?? undefined,
-        );
-        return;
-      case 'stream_channel:update':
-        ok();
-        this.broadcast({ method: 'updated', uri: message.uri, content: message.content });
-        return;
-      case 'subscriber:create':
-        if (!this.streams.has(uri?.params.stream as string)) {
-          this.#reply(client, transactionId, 404, { reason: 'Stream not found' });
-          return;
-        }
-        ok({ content: { iceServers: [] } });
-        this.#send(client, {
-          method: 'offer',
-          uri: message.uri,
-          content: { type: 'offer', sdp: 'fake-sfu-offer', sourceStreamId: 'MANTIS' },
-        });
-        return;
-      case 'signal:signal': {
-        ok();
-        const to = uri?.params.connection;
-        if (to) this.push(to, message, client.connectionId ?? '');
-        else this.broadcast(message, client.connectionId ?? '');
-        return;
-      }
-      case 'connection:delete': {
-        ok();
-        const target = this.clients.find((candidate) => candidate.connectionId === uri?.params.connection);
-        if (target) this.#leave(target, 'forceDisconnected');
-        return;
-      }
-      default:
-        ok();
-    }
-  }
-
-  #leave(client: Client, reason: string): void {
+  #leave(client: FakeClient, reason: string): void {
     if (!client.joined) return;
     for (const [streamId, stream] of this.streams) {
       if (stream.owner !== client.connectionId) continue;
@@ -430,41 +274,5 @@ export class FakeServer {
     });
     client.joined = false;
     client.transport.serverClose(1000, '');
-  }
-
-  #hash(client: Client): Record<string, unknown> {
-    return {
-      id: client.connectionId,
-      creationTime: 1,
-      data: client.data,
-      capablities: {},
-      permissions: client.permissions,
-    };
-  }
-
-  #reply(client: Client, transactionId: string, status: number, body?: unknown): void {
-    client.transport.deliver({
-      type: RumorType.Status,
-      to: [client.connectionId ?? ''],
-      headers: {
-        [RumorHeader.TransactionId]: transactionId,
-        [RumorHeader.Status]: String(status),
-        [RumorHeader.FromAddress]: SERVER,
-      },
-      body: body === undefined ? '' : JSON.stringify(body),
-    });
-  }
-
-  #send(client: Client, message: RaptorMessage, from = SERVER): void {
-    client.transport.deliver({
-      type: RumorType.Message,
-      to: [client.connectionId ?? ''],
-      headers: {
-        [RumorHeader.ContentType]: RAPTOR_CONTENT_TYPE,
-        [RumorHeader.TransactionId]: crypto.randomUUID(),
-        [RumorHeader.FromAddress]: from,
-      },
-      body: serializeRaptorMessage(message),
-    });
   }
 }

@@ -2,13 +2,25 @@
  * One live session: its connections, streams, subscribers, archives and force-mute state, and the fan-out
  * of every event to the connected clients with Vonage semantics. The gateway's request handlers and the
  * REST live operations both act through this class, so a client and the REST API see the same state.
+ *
+ * The class is the session's one entry point and orders what happens (media released before `deleted`,
+ * streams ended before their connection, …); the bookkeeping sits beside it: who receives a message in
+ * {@link ConnectionRoster}, the streams and ended-stream memory in {@link StreamRegistry}, force-mute in
+ * {@link SessionModeration}, the recording archives in {@link SessionArchives} and the forwarded channel
+ * attributes in `channel-update.ts`.
  */
 import type { TypedEmitter } from '@parley/events';
 import { buildRaptorUri, type RaptorKey } from '@parley/protocol';
 import { SignalingError } from '../errors.js';
 import type { MediaBridge } from '../media/types.js';
+import { applyChannelUpdate } from './channel-update.js';
+import { ConnectionRoster } from './connection-roster.js';
 import type { LiveSessionEvents, MuteState } from './events.js';
 import { archiveHash, connectionHash, streamHash } from './hashes.js';
+import type { LiveSessionOptions, SessionProject } from './live-session-options.js';
+import { SessionArchives } from './session-archives.js';
+import { SessionModeration } from './session-moderation.js';
+import { StreamRegistry } from './stream-registry.js';
 import type {
   ConnectionEndReason,
   LiveArchive,
@@ -20,39 +32,7 @@ import type {
   StreamEndReason,
 } from './types.js';
 
-/** The channel attributes a publisher may change and OpenTok.js reads in `updated` messages. */
-const CHANNEL_UPDATE_KEYS = [
-  'active',
-  'width',
-  'height',
-  'orientation',
-  'frameRate',
-  'fitMode',
-  'source',
-  'disableWarning',
-] as const;
-
-/** The project a live session belongs to. */
-export interface SessionProject {
-  applicationId: string;
-  apiKey: string;
-}
-
-/** What a live session needs from its registry. */
-export interface LiveSessionOptions {
-  sessionId: string;
-  project: SessionProject;
-  mediaMode: MediaMode;
-  /** Whether the session is end-to-end encrypted (publishers must agree). */
-  e2ee: boolean;
-  /** The address server messages come from (`symphony.…`). */
-  serverAddress: string;
-  maxConnections: number;
-  events: TypedEmitter<LiveSessionEvents>;
-  /** Builds the media bridge (relayed relay or routed SFU) for this session. */
-  createMedia: (session: LiveSession) => MediaBridge;
-  now?: () => number;
-}
+export type { LiveSessionOptions, SessionProject } from './live-session-options.js';
 
 /** The live state of one session. */
 export class LiveSession {
@@ -62,17 +42,12 @@ export class LiveSession {
   readonly e2ee: boolean;
   readonly serverAddress: string;
   readonly media: MediaBridge;
-  readonly #connections = new Map<string, LiveConnection>();
-  readonly #streams = new Map<string, LiveStream>();
-  readonly #archives = new Map<string, LiveArchive>();
-  /** Recently ended stream IDs, so a late delete of an ended stream is not an error. */
-  readonly #ended = new Set<string>();
+  readonly #connections: ConnectionRoster;
+  readonly #streams = new StreamRegistry();
+  readonly #archives: SessionArchives;
+  readonly #moderation: SessionModeration;
   readonly #events: TypedEmitter<LiveSessionEvents>;
-  readonly #maxConnections: number;
   readonly #now: () => number;
-  #mute: MuteState = { active: false, excludedStreamIds: [] };
-  /** Streams whose audio a moderator force-muted and whose publisher has not re-enabled it since. */
-  readonly #audioForceMuted = new Set<string>();
   #closed = false;
 
   constructor(options: LiveSessionOptions) {
@@ -82,9 +57,20 @@ export class LiveSession {
     this.e2ee = options.e2ee;
     this.serverAddress = options.serverAddress;
     this.#events = options.events;
-    this.#maxConnections = options.maxConnections;
+    this.#connections = new ConnectionRoster(options.maxConnections);
     this.#now = options.now ?? Date.now;
+    this.#archives = new SessionArchives({
+      roster: this.#connections,
+      uri: (...pairs) => this.uri(...pairs),
+    });
     this.media = options.createMedia(this);
+    this.#moderation = new SessionModeration({
+      roster: this.#connections,
+      streams: this.#streams,
+      media: this.media,
+      uri: (...pairs) => this.uri(...pairs),
+      muteChanged: (state) => this.#events.emit('muteChanged', this, state),
+    });
   }
 
   /** The Raptor URI of the session or of a resource inside it. */
@@ -99,45 +85,43 @@ export class LiveSession {
 
   /** Every connection, in join order. */
   get connections(): readonly LiveConnection[] {
-    return [...this.#connections.values()];
+    return this.#connections.all();
   }
 
   /** How many connections are connected (without copying the list: it runs on every join and leave). */
   get connectedCount(): number {
-    let count = 0;
-    for (const connection of this.#connections.values()) if (connection.state === 'connected') count++;
-    return count;
+    return this.#connections.connectedCount();
   }
 
   /** Every stream, announced or not, in publish order. */
   get streams(): readonly LiveStream[] {
-    return [...this.#streams.values()];
+    return this.#streams.all();
   }
 
   /** The archives currently known to the session. */
   get archives(): readonly LiveArchive[] {
-    return [...this.#archives.values()];
+    return this.#archives.all();
   }
 
   /** The force-mute state. */
   get muteState(): MuteState {
-    return this.#mute;
+    return this.#moderation.state;
   }
 
   /** Whether nothing keeps this session alive (no connections and no sticky state). */
   get idle(): boolean {
-    return this.#connections.size === 0 && !this.#mute.active;
+    return this.#connections.size === 0 && !this.#moderation.state.active;
   }
 
+  /** The connection with this ID (connected or joining). */
   connection(id: string): LiveConnection | undefined {
     return this.#connections.get(id);
   }
 
+  /** The stream with this ID (announced or not). */
   stream(id: string): LiveStream | undefined {
     return this.#streams.get(id);
   }
-
-  // ── Connections ──────────────────────────────────────────────────────────────────────────────────
 
   /**
    * Adds a joining connection. Throws `ID_TAKEN` when the ID is in use and `CONNECTION_LIMIT` when the
@@ -145,12 +129,7 @@ export class LiveSession {
    * {@link announceConnection}.
    */
   addConnection(connection: LiveConnection): void {
-    if (this.#connections.has(connection.id)) {
-      throw new SignalingError('ID_TAKEN', `Connection ${connection.id} is already in the session`);
-    }
-    if (this.#connections.size >= this.#maxConnections) throw new SignalingError('CONNECTION_LIMIT');
-    const first = this.#connections.size === 0;
-    this.#connections.set(connection.id, connection);
+    const first = this.#connections.add(connection);
     connection.state = 'connected';
     if (first) this.#events.emit('sessionStarted', this);
   }
@@ -162,11 +141,11 @@ export class LiveSession {
       : this.connections.filter((c) => c.state === 'connected');
     const state: Record<string, unknown> = {
       connection: connections.map(connectionHash),
-      stream: this.#announcedStreams().map((s) => streamHash(s, this.#publisherOf(s))),
+      stream: this.#streams.announced().map((s) => streamHash(s, this.#publisherOf(s))),
       archive: this.archives.filter((a) => a.status === 'started').map(archiveHash),
     };
     // Mute-on-entry: OpenTok.js mutes every publisher it starts while the session is force-muted.
-    if (this.#mute.active) state.mute = { active: true };
+    if (this.#moderation.state.active) state.mute = { active: true };
     return state;
   }
 
@@ -180,11 +159,7 @@ export class LiveSession {
       uri: this.uri(['connection', connection.id]),
       content: connectionHash(connection),
     };
-    for (const target of this.#connections.values()) {
-      if (target.state !== 'connected') continue;
-      if (target.connectionEventsSuppressed && target !== connection) continue;
-      target.endpoint.send(message);
-    }
+    this.#connections.broadcastConnectionEvent(message, connection);
     this.#events.emit('connectionCreated', this, connection);
   }
 
@@ -201,7 +176,7 @@ export class LiveSession {
         if (subscriber.connectionId === id) this.removeSubscriber(stream, subscriber.id);
       }
     }
-    for (const stream of [...this.#streams.values()]) {
+    for (const stream of this.#streams.all()) {
       if (stream.connectionId === id) this.removeStream(stream.id, reason);
     }
     const message: OutboundMessage = {
@@ -210,11 +185,7 @@ export class LiveSession {
       content: {},
       reason,
     };
-    for (const target of this.#connections.values()) {
-      if (target.state !== 'connected') continue;
-      if (target.connectionEventsSuppressed && target !== connection) continue;
-      target.endpoint.send(message);
-    }
+    this.#connections.broadcastConnectionEvent(message, connection);
     connection.state = 'disconnected';
     this.#connections.delete(id);
     this.#events.emit('connectionDestroyed', this, connection, reason);
@@ -225,19 +196,14 @@ export class LiveSession {
     return true;
   }
 
-  // ── Streams ─────────────────────────────────────────────────────────────────────────────────────
-
   /** Adds a stream published by a connection (not yet announced). Throws `ID_TAKEN` for a used ID. */
   addStream(stream: LiveStream): void {
-    if (this.#streams.has(stream.id)) {
-      throw new SignalingError('ID_TAKEN', `Stream ${stream.id} is already in the session`);
-    }
-    this.#streams.set(stream.id, stream);
+    this.#streams.add(stream);
   }
 
   /** Whether a new stream must start muted (the session is force-muted and the stream not excluded). */
   mutesOnEntry(streamId: string): boolean {
-    return this.#mute.active && !this.#mute.excludedStreamIds.includes(streamId);
+    return this.#moderation.mutesOnEntry(streamId);
   }
 
   /**
@@ -249,13 +215,13 @@ export class LiveSession {
     if (!stream || stream.announced) return;
     const publisher = this.#publisherOf(stream);
     stream.announced = true;
-    this.#broadcast({
+    this.#connections.broadcast({
       method: 'created',
       uri: this.uri(['stream', stream.id]),
       content: streamHash(stream, publisher),
     });
     this.#events.emit('streamCreated', this, stream, publisher);
-    if (this.mutesOnEntry(stream.id)) this.forceMuteStream(stream.id);
+    if (this.#moderation.mutesOnEntry(stream.id)) this.#moderation.forceMuteStream(stream.id);
   }
 
   /**
@@ -263,20 +229,14 @@ export class LiveSession {
    * Returns false when there is no such stream.
    */
   removeStream(streamId: string, reason: StreamEndReason): boolean {
-    const stream = this.#streams.get(streamId);
+    const stream = this.#streams.remove(streamId);
     if (!stream) return false;
-    this.#streams.delete(streamId);
-    this.#audioForceMuted.delete(streamId);
-    this.#ended.add(streamId);
-    if (this.#ended.size > 1000) {
-      const oldest = this.#ended.values().next().value;
-      if (oldest !== undefined) this.#ended.delete(oldest);
-    }
+    this.#moderation.streamRemoved(streamId);
     const publisher = this.#publisherOf(stream);
     stream.subscribers.clear();
     this.media.streamRemoved(stream);
     if (stream.announced) {
-      this.#broadcast({
+      this.#connections.broadcast({
         method: 'deleted',
         uri: this.uri(['stream', stream.id]),
         content: {},
@@ -302,20 +262,11 @@ export class LiveSession {
   updateChannel(stream: LiveStream, channelId: string, attributes: Record<string, unknown>): void {
     const channel = stream.channels.get(channelId);
     if (!channel) throw new SignalingError('NOT_FOUND', `Stream ${stream.id} has no channel ${channelId}`);
-    const changed: Record<string, unknown> = {};
-    for (const key of CHANNEL_UPDATE_KEYS) {
-      const value = attributes[key];
-      if (value === undefined) continue;
-      changed[key] = value;
-      if (key === 'active') channel.active = value === true;
-      else channel.attributes[key] = value;
-    }
+    const changed = applyChannelUpdate(channel, attributes);
     // The publisher itself turned its audio back on: the forced mute is over, media may flow again.
-    if (channel.type === 'audio' && changed.active === true && this.#audioForceMuted.delete(stream.id)) {
-      this.media.audioForceMuted(stream, false);
-    }
+    if (channel.type === 'audio' && changed.active === true) this.#moderation.audioReenabled(stream);
     if (!stream.announced || Object.keys(changed).length === 0) return;
-    this.#broadcast({
+    this.#connections.broadcast({
       method: 'updated',
       uri: this.uri(['stream', stream.id], ['channel', channelId]),
       content: changed,
@@ -331,18 +282,12 @@ export class LiveSession {
 
   /** Whether a stream with this ID ended recently. */
   recentlyEnded(streamId: string): boolean {
-    return this.#ended.has(streamId);
+    return this.#streams.recentlyEnded(streamId);
   }
-
-  // ── Subscribers ─────────────────────────────────────────────────────────────────────────────────
 
   /** Adds a subscription. Throws `ID_TAKEN` when the subscriber ID is in use on the stream. */
   addSubscriber(stream: LiveStream, subscriber: LiveSubscriber): void {
-    for (const other of this.#streams.values()) {
-      if (other.subscribers.has(subscriber.id)) {
-        throw new SignalingError('ID_TAKEN', `Subscriber ${subscriber.id} already exists`);
-      }
-    }
+    this.#streams.assertSubscriberIdFree(subscriber.id);
     stream.subscribers.set(subscriber.id, subscriber);
   }
 
@@ -354,8 +299,6 @@ export class LiveSession {
     this.media.subscriberRemoved(stream, subscriber);
     return true;
   }
-
-  // ── Signals and moderation ──────────────────────────────────────────────────────────────────────
 
   /**
    * Sends a signal (already validated) to one connection or to every client, the sender included.
@@ -371,13 +314,8 @@ export class LiveSession {
   ): boolean {
     const uri = to ? this.uri(['connection', to], ['signal', signalId]) : this.uri(['signal', signalId]);
     const message: OutboundMessage = { method: 'signal', uri, content: { type, data }, from: from?.id ?? '' };
-    if (to) {
-      const target = this.#connections.get(to);
-      if (target?.state !== 'connected') return false;
-      target.endpoint.send(message);
-      return true;
-    }
-    this.#broadcast(message);
+    if (to) return this.#connections.sendTo(to, message);
+    this.#connections.broadcast(message);
     return true;
   }
 
@@ -386,16 +324,7 @@ export class LiveSession {
    * the audio (routed) until the publisher re-enables it with a channel update (`active: true`).
    */
   forceMuteStream(streamId: string): boolean {
-    const stream = this.#streams.get(streamId);
-    if (!stream) return false;
-    this.#audioForceMuted.add(stream.id);
-    this.media.audioForceMuted(stream, true);
-    this.sendTo(stream.connectionId, {
-      method: 'update',
-      uri: this.uri(['stream', stream.id]),
-      content: { reason: 'mute', active: true, channels: ['audio'] },
-    });
-    return true;
+    return this.#moderation.forceMuteStream(streamId);
   }
 
   /**
@@ -404,35 +333,12 @@ export class LiveSession {
    * told about its own request.
    */
   setMuteAll(active: boolean, excludedStreamIds: readonly string[] = [], requester?: LiveConnection): void {
-    this.#mute = { active, excludedStreamIds: active ? [...new Set(excludedStreamIds)] : [] };
-    const message: OutboundMessage = {
-      method: 'update',
-      uri: this.uri(),
-      content: { reason: 'mute', active },
-    };
-    for (const target of this.#connections.values()) {
-      if (target.state === 'connected' && target !== requester) target.endpoint.send(message);
-    }
-    if (active) {
-      for (const stream of this.#announcedStreams()) {
-        if (this.mutesOnEntry(stream.id)) this.forceMuteStream(stream.id);
-      }
-    }
-    this.#events.emit('muteChanged', this, this.#mute);
+    this.#moderation.setMuteAll(active, excludedStreamIds, requester);
   }
-
-  // ── Archives ────────────────────────────────────────────────────────────────────────────────────
 
   /** Records an archive's state and tells every client (`archiveStarted` / `archiveStopped`). */
   setArchive(archive: LiveArchive): void {
-    const known = this.#archives.has(archive.id);
-    if (archive.status === 'stopped') this.#archives.delete(archive.id);
-    else this.#archives.set(archive.id, archive);
-    this.#broadcast({
-      method: known || archive.status === 'stopped' ? 'updated' : 'created',
-      uri: this.uri(['archive', archive.id]),
-      content: archiveHash(archive),
-    });
+    this.#archives.set(archive);
   }
 
   /**
@@ -440,18 +346,12 @@ export class LiveSession {
    * archives were already recording it, so joining clients find them in their session state.
    */
   restoreArchives(archives: readonly LiveArchive[]): void {
-    this.#archives.clear();
-    for (const archive of archives) if (archive.status === 'started') this.#archives.set(archive.id, archive);
+    this.#archives.restore(archives);
   }
-
-  // ── Delivery ────────────────────────────────────────────────────────────────────────────────────
 
   /** Sends a message to one connected client; returns false when it is not connected. */
   sendTo(connectionId: string, message: OutboundMessage): boolean {
-    const target = this.#connections.get(connectionId);
-    if (target?.state !== 'connected') return false;
-    target.endpoint.send(message);
-    return true;
+    return this.#connections.sendTo(connectionId, message);
   }
 
   /**
@@ -463,17 +363,6 @@ export class LiveSession {
     this.#closed = true;
     for (const connection of this.connections) this.removeConnection(connection.id, 'forceDisconnected');
     this.media.close();
-  }
-
-  /** Sends one message object to every connected client (its encoding is shared by all copies). */
-  #broadcast(message: OutboundMessage): void {
-    for (const target of this.#connections.values()) {
-      if (target.state === 'connected') target.endpoint.send(message);
-    }
-  }
-
-  #announcedStreams(): LiveStream[] {
-    return [...this.#streams.values()].filter((s) => s.announced);
   }
 
   #publisherOf(stream: LiveStream): LiveConnection {

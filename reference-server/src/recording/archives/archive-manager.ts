@@ -14,42 +14,31 @@
  * interrupted: there is never a dangling `started` record after a restart. {@link ArchiveManager.close}
  * (graceful shutdown) stops every running archive with reason `session ended` and waits until each file
  * is finished and stored, so a shutdown loses no recording.
+ *
+ * This class holds the API's operations and their checks; the transitions they lead to (begin, pause,
+ * stop, fail, finish) are in {@link ArchiveLifecycle}, recovery after a crash in `archive-recovery.ts`.
  */
 
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ProjectEvents } from '../../projects/project-events.js';
 import type { ArchiveRecord, ProjectRecord, Store } from '../../store/types.js';
-import { killProcessesMentioning } from '../compositor/process-census.js';
 import { RecordingError } from '../errors.js';
 import { individualRecording } from '../individual/individual-recording.js';
 import type { ArchiveNotifier, MediaSourceProvider } from '../media-source.js';
-import { FinishingArchives, finishArchive } from './archive-finishing.js';
+import { FinishingArchives } from './archive-finishing.js';
+import { ArchiveLifecycle } from './archive-lifecycle.js';
 import { ArchiveRecordWriter } from './archive-record-writer.js';
-import {
-  type ArchiveRecording,
-  createRecording,
-  type FinishedRecording,
-  finishFromDisk,
-} from './archive-recording.js';
-import {
-  type ArchiveStreamsChange,
-  assertRecordable,
-  changedStreams,
-  newArchiveData,
-} from './archive-rules.js';
-import { archiveData, type IncludedStream, isRecording } from './archive-view.js';
+import { recoverArchives } from './archive-recovery.js';
+import { type ArchiveStreamsChange, assertRecordable, changedStreams } from './archive-rules.js';
+import { archiveData, isRecording } from './archive-view.js';
 import { AutomaticArchives } from './automatic-archives.js';
 import { listArchives } from './list-archives.js';
-import { type AutoStopReason, RunningArchive, selectionOf } from './running-archive.js';
 import { RunningArchives } from './running-archives.js';
 import { type ArchiveStartRequest, parseLayout, parseStartRequest } from './start-options.js';
 import {
   type ArchiveFileStore,
   type ArchiveLimits,
   type ArchiveLogger,
-  type ArchiveSettings,
   type ArchiveTimers,
   DEFAULT_ARCHIVE_LIMITS,
   type IndividualRecording,
@@ -87,8 +76,6 @@ export interface ArchivePage {
 /** See the file comment. */
 export class ArchiveManager {
   readonly #options: ArchiveManagerOptions;
-  readonly #limits: ArchiveLimits;
-  readonly #timers: ArchiveTimers;
   /** The recording archives. */
   readonly #running: RunningArchives;
   /** The records of the archives recording or being finished, and every change to them. */
@@ -97,13 +84,12 @@ export class ArchiveManager {
   readonly #finishing = new FinishingArchives();
   /** `archiveMode: always` sessions: automatic start and rollover. */
   readonly #automatic: AutomaticArchives;
+  readonly #lifecycle: ArchiveLifecycle;
   readonly #individual: IndividualRecording;
   #closed = false;
 
   constructor(options: ArchiveManagerOptions) {
     this.#options = options;
-    this.#limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-    this.#timers = options.timers ?? NODE_TIMERS;
     this.#individual = options.individual ?? individualRecording;
     this.#running = new RunningArchives(options.notifier, options.logger);
     this.#records = new ArchiveRecordWriter({
@@ -114,12 +100,29 @@ export class ArchiveManager {
       projectOf: async (record) =>
         this.#running.get(record.id)?.project ?? (await options.store.projects.get(record.applicationId)),
     });
+    this.#lifecycle = new ArchiveLifecycle({
+      store: options.store,
+      mediaSources: options.mediaSources,
+      files: options.files,
+      workDirectory: options.workDirectory,
+      now: options.now,
+      ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+      logger: options.logger,
+      individual: this.#individual,
+      limits: { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits },
+      timers: options.timers ?? NODE_TIMERS,
+      running: this.#running,
+      records: this.#records,
+      finishing: this.#finishing,
+      get: (project, archiveId) => this.get(project, archiveId),
+      rollOver: (running) => this.#automatic.rollOver(running),
+    });
     this.#automatic = new AutomaticArchives({
       store: options.store,
       mediaSources: options.mediaSources,
       running: this.#running,
       logger: options.logger,
-      begin: (project, settings) => this.#begin(project, settings, true),
+      begin: (project, settings) => this.#lifecycle.begin(project, settings, true),
     });
   }
 
@@ -142,7 +145,7 @@ export class ArchiveManager {
         'The session is recorded automatically (archiveMode always); set a multiArchiveTag to record it by hand as well',
       );
     }
-    return this.#begin(project, settings, false);
+    return this.#lifecycle.begin(project, settings, false);
   }
 
   /** Stops a recording archive through the API (`user initiated`). */
@@ -156,7 +159,7 @@ export class ArchiveManager {
       );
     }
     if (running.automatic) throw new RecordingError('ARCHIVE_AUTOMATIC');
-    return this.#stopRunning(running, 'user initiated');
+    return this.#lifecycle.stop(running, 'user initiated');
   }
 
   /** One archive of the project (deleted ones too). */
@@ -195,7 +198,7 @@ export class ArchiveManager {
     const current = await this.get(project, archiveId);
     if (current.status === 'deleted') return;
     await this.#options.files.delete(project.applicationId, archiveId);
-    await rm(this.#directoryOf(archiveId), { recursive: true, force: true });
+    await rm(this.#lifecycle.directoryOf(archiveId), { recursive: true, force: true });
     await this.#records.write(current, { status: 'deleted' }, {}, { webhook: false });
     this.#records.forget(archiveId);
   }
@@ -243,36 +246,15 @@ export class ArchiveManager {
    * archive is `failed` when nothing usable was recorded.
    */
   async recover(): Promise<void> {
-    const { store } = this.#options;
-    const interrupted = [
-      ...(await store.archives.listByStatus('started')),
-      ...(await store.archives.listByStatus('paused')),
-      ...(await store.archives.listByStatus('stopped')),
-    ].filter((r) => !this.#running.has(r.id) && !this.#finishing.has(r.id));
-    for (const record of interrupted) {
-      const project = await store.projects.get(record.applicationId);
-      if (!project) continue;
-      // A composer of the crashed server may still be writing into the archive's directory (ffmpeg does
-      // not notice its parent died): stop it before its segments are joined.
-      await killProcessesMentioning(this.#directoryOf(record.id));
-      let current = record;
-      if (isRecording(record)) {
-        current = await this.#records.write(
-          record,
-          { status: 'stopped' },
-          { reason: 'server stopped while recording' },
-        );
-      }
-      await this.#finishing.track(
-        record.id,
-        this.#finish(project, current, () =>
-          finishFromDisk(archiveData(record).outputMode, this.#directoryOf(record.id), {
-            ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
-            individual: this.#individual,
-          }),
-        ),
-      );
-    }
+    await recoverArchives({
+      store: this.#options.store,
+      running: this.#running,
+      finishing: this.#finishing,
+      records: this.#records,
+      lifecycle: this.#lifecycle,
+      ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
+      individual: this.#individual,
+    });
   }
 
   /** Resolves once every archive stopped so far has been finished (file stored or failed). */
@@ -285,7 +267,7 @@ export class ArchiveManager {
     if (this.#closed) return this.settled();
     this.#closed = true;
     this.#automatic.close();
-    await Promise.all(this.#running.all().map((running) => this.#stopRunning(running, 'session ended')));
+    await Promise.all(this.#running.all().map((running) => this.#lifecycle.stop(running, 'session ended')));
     await this.settled();
   }
 
@@ -315,161 +297,5 @@ export class ArchiveManager {
 
   #assertOpen(): void {
     if (this.#closed) throw new RecordingError('INTERNAL', 'The archive manager is shutting down');
-  }
-
-  #directoryOf(archiveId: string): string {
-    return join(this.#options.workDirectory, archiveId);
-  }
-
-  /** Registers and starts an archive. Everything between the checks and the registration is synchronous. */
-  async #begin(
-    project: ProjectRecord,
-    settings: ArchiveSettings,
-    automatic: boolean,
-  ): Promise<ArchiveRecord> {
-    const source = this.#options.mediaSources.get(settings.sessionId);
-    if (!source || source.connectionCount() === 0) {
-      throw new RecordingError('NO_CLIENTS');
-    }
-    this.#running.assertNoClash(settings);
-    const id = randomUUID();
-    const now = this.#options.now();
-    const workDirectory = this.#directoryOf(id);
-    const streams: IncludedStream[] = [];
-    let recording: ArchiveRecording;
-    try {
-      recording = createRecording({
-        archiveId: id,
-        settings,
-        source,
-        workDirectory,
-        selection: selectionOf(settings.streamMode, streams),
-        createdAt: now,
-        ...(this.#options.ffmpegPath ? { ffmpegPath: this.#options.ffmpegPath } : {}),
-        individual: this.#individual,
-      });
-    } catch (error) {
-      throw new RecordingError('INTERNAL', (error as Error).message, { cause: error });
-    }
-    const running = new RunningArchive({
-      id,
-      project,
-      settings,
-      source,
-      recording,
-      workDirectory,
-      automatic,
-      startedAt: now,
-      limits: this.#limits,
-      timers: this.#timers,
-      now: this.#options.now,
-      streams,
-      handlers: {
-        publishersChanged: (archive, publishing) => this.#publishersChanged(archive, publishing),
-        autoStop: (archive, reason) => void this.#autoStop(archive, reason),
-        failed: (archive, reason) => void this.#fail(archive, reason),
-      },
-    });
-    this.#running.add(running);
-    const record: ArchiveRecord = {
-      id,
-      applicationId: project.applicationId,
-      sessionId: settings.sessionId,
-      status: 'started',
-      createdAt: now,
-      updatedAt: now,
-      data: newArchiveData(settings, automatic) as unknown as Record<string, unknown>,
-    };
-    this.#records.keep(record);
-    try {
-      // The record exists before anything is on disk, so recovery always finds what a crash left.
-      await this.#options.store.archives.put(record);
-    } catch (error) {
-      this.#running.discard(id);
-      this.#records.forget(id);
-      throw error;
-    }
-    this.#records.emit(project, record);
-    this.#running.notify(settings.sessionId);
-    recording.onFailed((reason) => void this.#fail(running, reason));
-    running.started = recording.start().catch((error: unknown) => {
-      void this.#fail(running, error instanceof Error ? error.message : String(error));
-    });
-    running.attach();
-    if (!running.publishing) this.#publishersChanged(running, false);
-    this.#options.logger.info({ archiveId: id, sessionId: settings.sessionId, automatic }, 'Archive started');
-    return record;
-  }
-
-  #publishersChanged(running: RunningArchive, publishing: boolean): void {
-    const record = this.#records.cached(running.id);
-    if (!record || running.ended) return;
-    const status = publishing ? 'started' : 'paused';
-    if (record.status === status) return;
-    void this.#records
-      .write(record, { status }, {})
-      .catch((error: unknown) => this.#logWriteError(running.id, error));
-  }
-
-  async #autoStop(running: RunningArchive, reason: AutoStopReason): Promise<void> {
-    await this.#stopRunning(running, reason);
-    // An automatic archive that reached the maximum duration continues in a new one (Vonage's rollover).
-    if (running.automatic && reason === 'maximum duration exceeded') await this.#automatic.rollOver(running);
-  }
-
-  /** Stops a running archive now; its file is finished in the background ({@link settled} waits). */
-  async #stopRunning(running: RunningArchive, reason: string): Promise<ArchiveRecord> {
-    const record = this.#records.cached(running.id);
-    if (running.ended || !record) return record ?? this.get(running.project, running.id);
-    running.ended = true;
-    running.detach();
-    this.#running.remove(running);
-    const duration = Math.round(running.recordedMs() / 1000);
-    const stopped = await this.#records.write(
-      record,
-      { status: 'stopped' },
-      { reason, duration, streams: [] },
-    );
-    void this.#finishing.track(
-      running.id,
-      this.#finish(running.project, stopped, async () => {
-        await running.started;
-        await running.recording.stop();
-        return running.recording.finish();
-      }),
-    );
-    this.#options.logger.info({ archiveId: running.id, reason, duration }, 'Archive stopped');
-    return stopped;
-  }
-
-  async #fail(running: RunningArchive, reason: string): Promise<void> {
-    const record = this.#records.cached(running.id);
-    if (running.ended || !record) return;
-    running.ended = true;
-    running.detach();
-    running.recording.kill();
-    this.#running.remove(running);
-    this.#options.logger.error({ archiveId: running.id, reason }, 'Archive failed');
-    const duration = Math.round(running.recordedMs() / 1000);
-    await this.#records
-      .write(record, { status: 'failed' }, { reason: `failure: ${reason}`, duration, streams: [] })
-      .catch((error: unknown) => this.#logWriteError(running.id, error));
-    await rm(running.workDirectory, { recursive: true, force: true }).catch(() => undefined);
-    this.#records.forget(running.id);
-  }
-
-  /** Produces and stores the file of a stopped archive; `available`/`uploaded`, or `failed`. */
-  #finish(
-    project: ProjectRecord,
-    stopped: ArchiveRecord,
-    produce: () => Promise<FinishedRecording | null>,
-  ): Promise<void> {
-    const { files, logger } = this.#options;
-    const context = { files, logger, records: this.#records, directory: this.#directoryOf(stopped.id) };
-    return finishArchive(context, project, stopped, produce);
-  }
-
-  #logWriteError(archiveId: string, error: unknown): void {
-    this.#options.logger.error({ err: error, archiveId }, 'Could not record an archive change');
   }
 }

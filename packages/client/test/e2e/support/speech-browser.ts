@@ -1,9 +1,9 @@
 /**
  * Headless Chromium whose fake microphone speaks: a phrase synthesised with espeak-ng (as the reference
  * server's captions tests do), converted by ffmpeg to a WAV file with silence around it, and played in a
- * loop as the microphone (`--use-file-for-fake-audio-capture`). The network is guarded as in the
- * reference server's browser harness: every request that is not to 127.0.0.1 is aborted and recorded,
- * and DNS resolves nothing else.
+ * loop as the microphone (`--use-file-for-fake-audio-capture`). The network is guarded by the reference
+ * server's browser harness (`loopback-guard.ts`): every request that is not to 127.0.0.1 is aborted and
+ * recorded, and DNS resolves nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import {
   CHROMIUM_NO_BACKGROUND_THROTTLING_FLAGS,
   CHROMIUM_PATH,
 } from '../../../../../reference-server/src/browser/chromium-flags.js';
+import { guardLoopback } from '../../../../../reference-server/test/browser/loopback-guard.js';
 
 /** A browser speaking through its fake microphone. */
 export interface SpeechBrowser {
@@ -25,16 +26,6 @@ export interface SpeechBrowser {
   /** URLs of requests that tried to leave 127.0.0.1 (aborted). */
   offLoopback: string[];
   close(): Promise<void>;
-}
-
-function isLoopback(url: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-    return hostname === '127.0.0.1';
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -90,17 +81,7 @@ export async function launchSpeechBrowser(text: string): Promise<SpeechBrowser> 
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (isLoopback(url)) return route.continue();
-    offLoopback.push(url);
-    return route.abort('blockedbyclient');
-  });
-  context.on('page', (page) => {
-    page.on('websocket', (ws) => {
-      if (!isLoopback(ws.url())) offLoopback.push(ws.url());
-    });
-  });
+  await guardLoopback(context, offLoopback);
   return {
     context,
     offLoopback,
