@@ -43,13 +43,15 @@ _parley_bootstrap() {
   # chromium: browser tests (OpenTok.js, the Parley client, the docs site) and Experience Composer
   # renders; ffmpeg/ffprobe: recording, the Audio Connector, SIP and captions; espeak-ng: the speech the
   # captions tests publish; openssl: the SIP TLS test's certificate. PocketSphinx (live captions) has no
-  # command: look for its Python module and its US English model instead.
-  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng openssl:openssl) missing=() need
+  # command: look for its Python module and its US English model instead. cc and the C library's headers:
+  # the SFU's native datapath (reference-server/native), built by `pnpm install`.
+  local needs=(chromium:chromium ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng openssl:openssl cc:gcc) missing=() need
   for need in "${needs[@]}"; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need##*:}")
   done
   /usr/bin/python3 -c 'import pocketsphinx' >/dev/null 2>&1 || missing+=(python3-pocketsphinx)
   [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || missing+=(pocketsphinx-en-us)
+  [ -f /usr/include/x86_64-linux-gnu/sys/socket.h ] || [ -f /usr/include/sys/socket.h ] || missing+=(libc6-dev)
   if [ "${#missing[@]}" -gt 0 ]; then
     # shellcheck disable=SC2207 # package names have no spaces
     missing=($(printf '%s\n' "${missing[@]}" | sort -u))

@@ -17,6 +17,7 @@ import {
   pemCertificatesFile,
 } from './config-values.js';
 import { IceServerListError, parseIceServerList } from './realtime/ice-server-list.js';
+import { DATAPATH_CHOICES, type DatapathChoice } from './sfu/native/datapath.js';
 import type { IceServer } from './sfu/types.js';
 import type { SqliteDurability } from './store/sqlite-store.js';
 
@@ -78,6 +79,8 @@ export interface ServerConfig {
   sfuWorkers: number;
   /** Routed sessions ask publishers for simulcast and each subscriber gets the layer that fits it. */
   simulcast: boolean;
+  /** How the SFU protects and sends forwarded packets (`auto`, `native`, `javascript`). */
+  sfuDatapath: DatapathChoice;
   /** Where archives, broadcast segments and recording work files go; null means `<dataDir>/recordings`. */
   recordingsDir: string | null;
   /** The ffmpeg executable the recorder runs (ffprobe is looked up beside it). */
@@ -293,6 +296,15 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     description:
       '`on` asks publishers in routed sessions to send simulcast (several resolutions of their video); each subscriber then receives the layer that fits its preferred resolution and frame rate and its bandwidth, switching down under congestion and back when it clears. `off` has publishers send one encoding that every subscriber receives.',
     parse: onOff('--simulcast'),
+  }),
+  option({
+    key: 'sfuDatapath',
+    flag: 'sfu-datapath',
+    env: 'PARLEY_SFU_DATAPATH',
+    defaultText: 'auto',
+    description:
+      "How the SFU encrypts (SRTP) and sends forwarded packets. `native`: the C addon `pnpm install` builds (`reference-server/native`; needs a C compiler): cipher contexts kept per DTLS session and one `sendmmsg` per socket and event-loop turn; start-up fails if it is not built. `javascript`: Node's `crypto` and `dgram`. `auto`: native when built, else JavaScript (the start-up log says which). The bytes on the wire are the same.",
+    parse: oneOf('--sfu-datapath', DATAPATH_CHOICES),
   }),
   option({
     key: 'recordingsDir',

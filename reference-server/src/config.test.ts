@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       turnServers: [],
       sfuWorkers: 0,
       simulcast: false,
+      sfuDatapath: 'auto',
       recordingsDir: null,
       ffmpegPath: 'ffmpeg',
       chromiumPath: null,
@@ -60,6 +61,12 @@ describe('loadConfig', () => {
     expect(load([], { PARLEY_SIMULCAST: 'on' }).simulcast).toBe(true);
     expect(() => load(['--simulcast', 'maybe'])).toThrow('--simulcast must be on or off, got "maybe"');
     expect(() => load([], { PARLEY_SIMULCAST: '1' })).toThrow('PARLEY_SIMULCAST must be on or off');
+  });
+
+  it('reads the SFU datapath', () => {
+    expect(load(['--sfu-datapath', 'javascript']).sfuDatapath).toBe('javascript');
+    expect(load([], { PARLEY_SFU_DATAPATH: 'native' }).sfuDatapath).toBe('native');
+    expect(() => load(['--sfu-datapath', 'fast'])).toThrow(/--sfu-datapath must be one of/);
   });
 
   it('reads environment variables, and flags win over them', () => {

@@ -84,6 +84,7 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     turnServers: value('turnServers', []),
     sfuWorkers: value('sfuWorkers', 0),
     simulcast: value('simulcast', false),
+    sfuDatapath: value('sfuDatapath', 'auto'),
     recordingsDir: value('recordingsDir', null),
     ffmpegPath: value('ffmpegPath', 'ffmpeg'),
     chromiumPath: value('chromiumPath', null),

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { localUrl, type ServerConfig } from './config.js';
+import { superviseChildProcesses } from './process/supervision.js';
 import type { AccountCredentials } from './projects/credentials.js';
 import {
   type CredentialsFile,
@@ -22,6 +23,7 @@ import {
 import { createProject, DEFAULT_PROJECT_NAME } from './projects/projects.js';
 import { loadOrCreateSecretBox } from './projects/secret-box.js';
 import { createSfuEngine, type SfuEngine, type SfuEngineOptions } from './sfu/index.js';
+import { loadNativeDatapath } from './sfu/native/datapath.js';
 import { WorkerPoolEngine } from './sfu/workers/pool-engine.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -70,10 +72,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const account = await loadOrCreateAccount(config.dataDir);
   const secrets = await loadOrCreateSecretBox(config.dataDir);
   const store = await openStore(config);
+  // Before anything spawns: kill the media children (ffmpeg) a crashed previous server left running.
+  const children = await superviseChildProcesses(config.dataDir, logger);
   let app: FastifyInstance | undefined;
   let sfu: SfuEngine | undefined;
   try {
     sfu = await startSfuEngine(config);
+    logDatapath(config, logger);
     const provisionalUrl = config.publicUrl ?? localUrl(config.host, config.port);
     const created = await bootstrapDefaultProject(store, account, config.dataDir, provisionalUrl);
     let publicUrl = provisionalUrl;
@@ -120,7 +125,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       created: created ? { ...created, apiUrl: url } : null,
       sfu: engine,
       close: () => {
-        closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger).finally(() => engine.close());
+        closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger)
+          .finally(() => engine.close())
+          .finally(() => children.close());
         return closing;
       },
     };
@@ -128,6 +135,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await app?.close().catch(() => undefined);
     sfu?.close();
     await store.close().catch(() => undefined);
+    await children.close();
     throw error;
   }
 }
@@ -146,6 +154,17 @@ async function startSfuEngine(config: ServerConfig): Promise<SfuEngine> {
     throw error;
   }
   return pool;
+}
+
+/** Says which SFU datapath forwards packets, and why not the native one when `auto` fell back. */
+function logDatapath(config: ServerConfig, logger: Logger): void {
+  if (config.sfuDatapath === 'javascript') {
+    logger.info({ sfuDatapath: 'javascript' }, 'SFU datapath: JavaScript (--sfu-datapath javascript)');
+    return;
+  }
+  const { datapath, reason } = loadNativeDatapath();
+  if (datapath !== undefined) logger.info({ sfuDatapath: 'native' }, 'SFU datapath: native');
+  else logger.warn({ sfuDatapath: 'javascript', reason }, `SFU datapath: JavaScript, because ${reason}`);
 }
 
 /**
@@ -168,6 +187,7 @@ export function sfuEngineOptions(config: ServerConfig): SfuEngineOptions {
       : {}),
     iceServers: config.turnServers,
     simulcast: config.simulcast,
+    datapath: config.sfuDatapath,
   };
 }
 

@@ -2,6 +2,7 @@
  * The options of a load test, validated with messages that name the field (the CLI prints them).
  */
 import { availableParallelism } from 'node:os';
+import { DATAPATH_CHOICES, type DatapathChoice } from '../sfu/native/datapath.js';
 import type { LoadMedia } from './clients.js';
 
 /** What to run. */
@@ -34,6 +35,8 @@ export interface LoadTestOptions {
    * none (no profiling).
    */
   cpuProfileDir?: string;
+  /** The SFU workers' datapath (the engine option `datapath`). Default `auto`. */
+  datapath?: DatapathChoice;
 }
 
 /** {@link LoadTestOptions} with every default applied. */
@@ -83,6 +86,12 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
   if (!MEDIA.includes(media)) {
     throw new LoadTestOptionError(`media must be one of ${MEDIA.join(', ')}, got ${String(media)}`);
   }
+  const datapath = options.datapath ?? 'auto';
+  if (!DATAPATH_CHOICES.includes(datapath)) {
+    throw new LoadTestOptionError(
+      `datapath must be one of ${DATAPATH_CHOICES.join(', ')}, got ${String(datapath)}`,
+    );
+  }
   const publishers = integer(options.publishers ?? 1, 'publishers', 1, 1000);
   const subscribersPerPublisher = integer(
     options.subscribersPerPublisher ?? 1,
@@ -107,6 +116,7 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
     connectConcurrency: integer(options.connectConcurrency ?? 4, 'connectConcurrency', 1, 256),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? 15_000, 'connectTimeoutMs', 100, 600_000),
     cpuProfileDir: profileDir(options.cpuProfileDir),
+    datapath,
   };
 }
 

@@ -20,6 +20,7 @@ function report(
       connectConcurrency: 8,
       connectTimeoutMs: 15_000,
       cpuProfileDir: undefined,
+      datapath: 'native',
     },
     startedAt: '2026-01-01T00:00:00.000Z',
     machine: { cpus: 2, cpuModel: 'test', node: 'v24', udpReceiveBufferErrors: 0 },

@@ -11,6 +11,7 @@
  * the SFU's efficiency.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { selectDatapath } from '../sfu/native/datapath.js';
 import type { Consumer, PublisherTransport, Router } from '../sfu/types.js';
 import { WorkerPoolEngine } from '../sfu/workers/pool-engine.js';
 import { kindsOf } from './clients.js';
@@ -39,12 +40,18 @@ export async function runLoadTest(
   options: LoadTestOptions = {},
   log: (line: string) => void = () => {},
 ): Promise<LoadTestReport> {
-  const config = resolveLoadTestOptions(options);
+  const resolved = resolveLoadTestOptions(options);
+  // The report names the datapath that ran, not `auto` (the workers run on this machine's build).
+  const config = {
+    ...resolved,
+    datapath: selectDatapath(resolved.datapath) === undefined ? 'javascript' : 'native',
+  } as const;
   const startedAt = new Date().toISOString();
   const profileArgv = config.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.cpuProfileDir}`] : [];
   const engine = new WorkerPoolEngine({
     workers: config.workers,
     listenIps: ['127.0.0.1'],
+    datapath: config.datapath,
     ...(profileArgv.length > 0 ? { workerExecArgv: profileArgv } : {}),
   });
   const generators = Array.from({ length: config.generators }, (_, i) =>

@@ -11,10 +11,18 @@ describe('resolveSfuEngineOptions', () => {
       iceServers: [],
       publisherMaxBitrate: 2_000_000,
       simulcast: false,
+      datapath: 'auto',
     });
     expect(resolveSfuEngineOptions({ simulcast: true }).simulcast).toBe(true);
     expect(() => resolveSfuEngineOptions({ simulcast: 'yes' as never })).toThrow(
       /simulcast must be a boolean/,
+    );
+  });
+  it('takes a datapath of auto, native or javascript, and names the field otherwise', () => {
+    expect(resolveSfuEngineOptions({ datapath: 'javascript' }).datapath).toBe('javascript');
+    expect(resolveSfuEngineOptions({ datapath: 'native' }).datapath).toBe('native');
+    expect(() => resolveSfuEngineOptions({ datapath: 'fast' as never })).toThrow(
+      /datapath must be one of auto, native, javascript, got "fast"/,
     );
   });
 

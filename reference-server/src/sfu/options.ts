@@ -4,6 +4,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { SfuError } from './errors.js';
+import { DATAPATH_CHOICES, type DatapathChoice } from './native/datapath.js';
 import { type IceServer, type PortRange, type SfuEngineOptions, sfuEngineOptionDefaults } from './types.js';
 
 /** {@link SfuEngineOptions} with the defaults applied and every field checked. */
@@ -14,6 +15,7 @@ export interface ResolvedSfuEngineOptions {
   readonly iceServers: readonly IceServer[];
   readonly publisherMaxBitrate: number;
   readonly simulcast: boolean;
+  readonly datapath: DatapathChoice;
 }
 
 /** The wildcard listen address: gather on every interface. */
@@ -68,6 +70,11 @@ export function resolveSfuEngineOptions(options: SfuEngineOptions = {}): Resolve
   if (typeof simulcast !== 'boolean')
     throw invalid(`simulcast must be a boolean, got ${JSON.stringify(simulcast)}`);
 
+  const datapath = options.datapath ?? sfuEngineOptionDefaults.datapath;
+  if (!DATAPATH_CHOICES.includes(datapath)) {
+    throw invalid(`datapath must be one of ${DATAPATH_CHOICES.join(', ')}, got ${JSON.stringify(datapath)}`);
+  }
+
   return {
     listenIps: Object.freeze([...listenIps]),
     announcedAddress,
@@ -75,6 +82,7 @@ export function resolveSfuEngineOptions(options: SfuEngineOptions = {}): Resolve
     iceServers: Object.freeze(iceServers.map((server) => ({ ...server }))),
     publisherMaxBitrate,
     simulcast,
+    datapath,
   };
 }
 

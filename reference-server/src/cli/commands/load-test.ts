@@ -25,6 +25,8 @@ Options:
   --duration <seconds>  Measurement window (default 10)
   --concurrency <n>     Clients connecting at once (default 4)
   --cpu-prof <dir>      Write V8 CPU profiles of the SFU workers and the generators into <dir>
+  --datapath <kind>     The SFU's datapath: auto, native or javascript (default auto; see
+                        parley start --help, --sfu-datapath)
   --quiet               No progress on stderr
 `;
 
@@ -44,7 +46,7 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
     io.out.write(LOAD_TEST_HELP);
     return 0;
   }
-  const args = parseArgs(argv, [...Object.keys(NUMERIC), 'media', 'cpu-prof'], ['quiet']);
+  const args = parseArgs(argv, [...Object.keys(NUMERIC), 'media', 'cpu-prof', 'datapath'], ['quiet']);
   if (args.positionals.length > 0) throw new UsageError(`Unexpected argument "${args.positionals[0]}"`);
   const options: LoadTestOptions = {};
   for (const [flag, field] of Object.entries(NUMERIC)) {
@@ -57,6 +59,8 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
   }
   const media = args.options.get('media');
   if (media !== undefined) options.media = media as LoadTestOptions['media'];
+  const datapath = args.options.get('datapath');
+  if (datapath !== undefined) options.datapath = datapath as LoadTestOptions['datapath'];
   const profileDir = args.options.get('cpu-prof');
   if (profileDir !== undefined) options.cpuProfileDir = profileDir;
   const quiet = args.switches.has('quiet');

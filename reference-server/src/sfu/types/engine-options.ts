@@ -36,6 +36,13 @@ export interface SfuEngineOptions {
    * guide: with simulcast, a subscriber without a preferred resolution saw its first frame later).
    */
   simulcast?: boolean;
+  /**
+   * How forwarded packets are protected and sent: `native` through the C addon built on install
+   * (`reference-server/native/`: SRTP with kept cipher contexts, `sendmmsg` batches; start-up fails when it
+   * is not built), `javascript` through Node's `crypto` and `dgram`, `auto` (default) native when the
+   * addon is built and loads, else JavaScript. Both produce the same bytes on the wire.
+   */
+  datapath?: 'auto' | 'native' | 'javascript';
 }
 
 /** The defaults of {@link SfuEngineOptions}. */
@@ -44,4 +51,5 @@ export const sfuEngineOptionDefaults = {
   iceServers: [],
   publisherMaxBitrate: 2_000_000,
   simulcast: false,
+  datapath: 'auto',
 } as const satisfies SfuEngineOptions;

@@ -13,6 +13,7 @@ import {
   type RtpPacket,
 } from 'werift';
 import { SfuError } from '../errors.js';
+import type { NativeDatapath } from '../native/datapath.js';
 import type {
   Consumer,
   ConsumerEvents,
@@ -89,12 +90,13 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
   /**
    * @param codec - the subscriber leg's codec (the producer's, with this leg's payload type).
    * @param isConnected - whether the transport can carry media (packets before that are not counted).
+   * @param datapath - the native datapath, or undefined for the JavaScript one.
    */
   constructor(
     producer: WeriftProducer,
     sender: RTCRtpSender,
     codec: RtpCodec,
-    options: { paused: boolean; isConnected: () => boolean },
+    options: { paused: boolean; isConnected: () => boolean; datapath?: NativeDatapath | undefined },
   ) {
     super();
     this.#producer = producer;
@@ -123,7 +125,7 @@ export class WeriftConsumer extends TypedEmitter<InternalConsumerEvents> impleme
       }
     });
     this.#internals = new SenderInternals(sender);
-    this.#egress = new RtpEgress(sender);
+    this.#egress = new RtpEgress(sender, options.datapath);
     const history = producer.history;
     this.#onLayers();
     this.#nack = history ? new NackResponder(history, this.#internals) : undefined;

@@ -5,6 +5,7 @@
  */
 import { TypedEmitter } from '@parley/events';
 import { SfuError } from '../errors.js';
+import { selectDatapath } from '../native/datapath.js';
 import { type ResolvedSfuEngineOptions, resolveSfuEngineOptions } from '../options.js';
 import type { IceServer, Router, SfuEngine, SfuEngineEvents, SfuEngineOptions } from '../types.js';
 import { WeriftRouter } from './router.js';
@@ -20,7 +21,12 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
   constructor(options: SfuEngineOptions = {}) {
     super();
     this.#options = resolveSfuEngineOptions(options);
+    // Fails now, with the reason, when `native` was asked for and the addon cannot be used.
+    this.datapath = selectDatapath(this.#options.datapath) === undefined ? 'javascript' : 'native';
   }
+
+  /** The datapath forwarded packets take in this process (see `SfuEngineOptions.datapath`). */
+  readonly datapath: 'native' | 'javascript';
 
   get iceServers(): readonly IceServer[] {
     return this.#options.iceServers;

@@ -5,6 +5,8 @@
  */
 import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import { SfuError } from '../errors.js';
+import { selectDatapath } from '../native/datapath.js';
+import { type DtlsTransportWithSrtp, useNativeDecryption } from '../native/ingress.js';
 import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
 import type { IceCandidate, TransportConnectionState } from '../types.js';
 import { CandidatePolicy, isMdnsCandidate, parseCandidate, withoutMdnsCandidates } from './candidates.js';
@@ -75,7 +77,14 @@ export class PeerLeg {
         sdpMLineIndex: candidate.sdpMLineIndex ?? null,
       });
     });
+    const datapath = selectDatapath(options.datapath);
     this.pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected' && datapath !== undefined) {
+        // Incoming SRTP through the addon from now on (werift created the SRTP session when DTLS connected).
+        for (const dtls of this.pc.dtlsTransports) {
+          useNativeDecryption(datapath, dtls as unknown as DtlsTransportWithSrtp);
+        }
+      }
       if (this.#closed || state === this.#state) return;
       this.#state = state;
       this.#handlers.stateChange(state);

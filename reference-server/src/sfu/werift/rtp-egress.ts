@@ -17,6 +17,10 @@
 import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ntpTime, type RTCRtpSender, type RtpHeader, type RtpPacket } from 'werift';
+import type { NativeDatapath, NativeDestination } from '../native/datapath.js';
+import { type NativeSendQueue, sendQueueOf } from '../native/send-queue.js';
+import { nativeSrtpFor, type WeriftSrtpSession } from '../native/srtp-contexts.js';
+import { SrtpRollover } from './srtp-rollover.js';
 
 /** RFC 8285 one-byte header extensions' profile marker. */
 const ONE_BYTE_PROFILE = 0xbede;
@@ -39,17 +43,24 @@ interface DtlsState {
   state: string;
   bytesSent: number;
   packetsSent: number;
-  srtp: { encrypt(payload: Buffer, header: RtpHeader): Buffer };
+  srtp: WeriftSrtpSession & {
+    localContext: {
+      cipher: { encryptRtp(header: RtpHeader, payload: Buffer, rolloverCounter: number): Buffer };
+    };
+  };
   iceTransport: { connection: IceConnectionState };
 }
 
+/** werift's nominated candidate pair. */
+interface NominatedPair {
+  remoteAddr: readonly [string, number];
+  packetsSent: number;
+  bytesSent: number;
+  protocol: { transport?: { closed?: boolean; socket?: Socket } };
+}
+
 interface IceConnectionState {
-  nominated?: {
-    remoteAddr: readonly [string, number];
-    packetsSent: number;
-    bytesSent: number;
-    protocol: { transport?: { closed?: boolean; socket?: Socket } };
-  };
+  nominated?: NominatedPair;
   /** RFC 7675: no application data once consent expired. */
   canSendApplicationData(): boolean;
   send(data: Buffer): Promise<void>;
@@ -91,11 +102,20 @@ export class RtpEgress {
   #templateMidId: number | undefined;
   #padding: Buffer | undefined;
   #rtcpStarted = false;
+  readonly #rollover = new SrtpRollover();
+  readonly #native: NativeDatapath | undefined;
+  readonly #queue: NativeSendQueue | undefined;
+  /** The addon's parsed address of the pair it was made for. */
+  #destination: NativeDestination | undefined;
+  #destinationPair: NominatedPair | undefined;
 
-  constructor(sender: RTCRtpSender) {
+  /** @param datapath - the native datapath, or undefined to protect and send in JavaScript. */
+  constructor(sender: RTCRtpSender, datapath?: NativeDatapath) {
     this.#sender = sender;
     // The private fields exist at run time (sender-internals.test.ts guards the ones the engine reads).
     this.#state = sender as unknown as SenderState;
+    this.#native = datapath;
+    this.#queue = datapath === undefined ? undefined : sendQueueOf(datapath);
   }
 
   /**
@@ -118,23 +138,30 @@ export class RtpEgress {
     bytes.writeUInt16BE(sequenceNumber, 2);
     bytes.writeUInt32BE(timestamp >>> 0, 4);
     bytes.writeUInt32BE(sender.ssrc >>> 0, 8);
-    let body = payload;
-    if (header.padding && header.paddingSize > 0) {
-      // Padding (RFC 3550 §5.1): werift's packet keeps only its size, so it is rebuilt after the payload.
-      bytes[0] = (bytes[0] as number) | 0x20;
-      body = Buffer.concat([payload, this.#paddingOf(header.paddingSize)]);
-    } else {
-      bytes[0] = (bytes[0] as number) & ~0x20;
-    }
-    const view = this.#header;
-    view.ssrc = sender.ssrc;
-    view.sequenceNumber = sequenceNumber;
-    view.bytes = bytes;
-    // The view carries exactly what werift's ciphers read of an `RtpHeader`.
-    const encrypted = dtls.srtp.encrypt(body, view as unknown as RtpHeader);
-    this.#write(connection, encrypted);
+    // Padding (RFC 3550 §5.1): werift's packet keeps only its size, so it is rebuilt after the payload.
+    const paddingSize = header.padding && header.paddingSize > 0 ? header.paddingSize : 0;
+    bytes[0] = paddingSize > 0 ? (bytes[0] as number) | 0x20 : (bytes[0] as number) & ~0x20;
+    const rollover = this.#rollover.next(sequenceNumber);
 
-    dtls.bytesSent += encrypted.length;
+    let sent = this.#queueNatively(dtls, connection, bytes, payload, paddingSize, rollover);
+    if (sent === 0) {
+      const body = paddingSize > 0 ? Buffer.concat([payload, this.#paddingOf(paddingSize)]) : payload;
+      const view = this.#header;
+      view.ssrc = sender.ssrc;
+      view.sequenceNumber = sequenceNumber;
+      view.bytes = bytes;
+      // The view carries exactly what werift's ciphers read of an `RtpHeader`; the rollover counter is
+      // this egress's, so both ciphers number packets alike.
+      const encrypted = dtls.srtp.localContext.cipher.encryptRtp(
+        view as unknown as RtpHeader,
+        body,
+        rollover,
+      );
+      this.#write(connection, encrypted);
+      sent = encrypted.length;
+    }
+
+    dtls.bytesSent += sent;
     dtls.packetsSent++;
     state.ntpTimestamp = ntpTime();
     state.rtpTimestamp = timestamp >>> 0;
@@ -146,7 +173,45 @@ export class RtpEgress {
       this.#rtcpStarted = true;
       if (!state.rtcpRunning) void state.runRtcp();
     }
-    return encrypted.length;
+    return sent;
+  }
+
+  /**
+   * Protects the packet into the addon's send queue when the leg is a nominated UDP pair with an IP
+   * address and a profile the addon implements. Returns the protected size, or 0 to go the JavaScript way.
+   */
+  #queueNatively(
+    dtls: DtlsState,
+    connection: IceConnectionState,
+    header: Buffer,
+    payload: Buffer,
+    paddingSize: number,
+    rollover: number,
+  ): number {
+    const native = this.#native;
+    const queue = this.#queue;
+    const pair = connection.nominated;
+    if (native === undefined || queue === undefined || pair === undefined) return 0;
+    const transport = pair.protocol.transport;
+    const socket = transport?.socket;
+    if (socket === undefined || transport?.closed || typeof socket.send !== 'function') return 0;
+    const srtp = nativeSrtpFor(native, dtls.srtp);
+    if (srtp === null) return 0;
+    const sender = queue.senderFor(socket);
+    if (sender === null) return 0;
+    if (this.#destinationPair !== pair) {
+      const [host, port] = pair.remoteAddr;
+      this.#destination = isIP(host) === 0 ? undefined : native.createDestination(host, port);
+      this.#destinationPair = pair;
+    }
+    const destination = this.#destination;
+    if (destination === undefined) return 0;
+    const sent = native.queueRtp(srtp.local, header, payload, paddingSize, rollover, sender, destination);
+    if (sent === 0) return 0;
+    queue.queued();
+    pair.packetsSent++;
+    pair.bytesSent += sent;
+    return sent;
   }
 
   /** Sends on the nominated pair's UDP socket directly; anything else (TCP, TURN) through werift. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { TypedEmitter } from '@parley/events';
 import { MediaStream, type RTCRtpCodecParameters } from 'werift';
 import { SfuError } from '../errors.js';
+import { selectDatapath } from '../native/datapath.js';
 import type { ResolvedSfuEngineOptions } from '../options.js';
 import type {
   Consumer,
@@ -63,6 +64,7 @@ export class WeriftSubscriberTransport extends TypedEmitter<InternalEvents> impl
       const consumer = new WeriftConsumer(producer, transceiver.sender, toRtpCodec(legCodec), {
         paused: init.preferences[producer.kind] === false,
         isConnected: () => this.#leg.state === 'connected',
+        datapath: selectDatapath(options.datapath),
       });
       this.#consumers.set(consumer.id, consumer);
       consumer.on('@close', () => this.#consumers.delete(consumer.id));

@@ -1,0 +1,595 @@
+/*
+ * Parley's native SFU datapath: SRTP protection with cipher contexts that live as long as the
+ * DTLS session (Node's crypto API builds a new cipher per packet and cannot re-key a GCM context's IV),
+ * and UDP sends batched per event-loop turn with sendmmsg(2).
+ *
+ * Everything else stays in JavaScript (werift: ICE, DTLS, RTCP, NACK/RTX; the engine: routing,
+ * simulcast, rewriting): this module only does what costs the forwarding path per packet in a way
+ * JavaScript cannot avoid. The crypto uses the OpenSSL that Node itself is linked with (its symbols are
+ * resolved from the node binary at load time), so the ciphers are the same code Node's crypto runs.
+ *
+ * SRTP (RFC 3711, RFC 7714) profiles, numbered as werift and RFC 5764 number them:
+ *   1 = SRTP_AES128_CM_HMAC_SHA1_80, 7 = SRTP_AEAD_AES_128_GCM.
+ * The session keys are derived by werift; they are passed in, never derived here.
+ */
+#define _GNU_SOURCE /* sendmmsg */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define PROFILE_AES_CM_HMAC_SHA1_80 1
+#define PROFILE_AEAD_AES_128_GCM 7
+#define GCM_TAG_LENGTH 16
+#define HMAC_TAG_LENGTH 10
+#define SHA1_LENGTH 20
+#define MAX_PADDING 255
+
+/* The send queue: packets of one event-loop turn, flushed together (see flush()). */
+#define QUEUE_SLOTS 64
+#define SLOT_BYTES 2048
+
+typedef struct {
+  int profile;
+  unsigned char salt[14];
+  EVP_CIPHER_CTX *encrypt;
+  EVP_CIPHER_CTX *decrypt;
+  EVP_MAC_CTX *mac; /* AES-CM only */
+} srtp_context;
+
+typedef struct {
+  int fd; /* a dup() of the socket's descriptor: valid until close, whatever Node does with its own */
+} udp_sender;
+
+typedef struct {
+  struct sockaddr_storage address;
+  socklen_t length;
+} destination;
+
+typedef struct {
+  unsigned char data[QUEUE_SLOTS][SLOT_BYTES];
+  struct mmsghdr messages[QUEUE_SLOTS];
+  struct iovec vectors[QUEUE_SLOTS];
+  struct sockaddr_storage addresses[QUEUE_SLOTS];
+  int fds[QUEUE_SLOTS];
+  int count;
+  double sent_packets;
+  double dropped_packets;
+  double send_calls;
+  double unprotected_packets; /* incoming packets decrypted and authenticated */
+} send_queue;
+
+/* ---------------------------------------------------------------- N-API helpers */
+
+static napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, "ERR_PARLEY_DATAPATH", message);
+  return NULL;
+}
+
+static napi_value number(napi_env env, double value) {
+  napi_value result;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+static int get_buffer(napi_env env, napi_value value, unsigned char **data, size_t *length) {
+  bool is_buffer = false;
+  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer) return 0;
+  return napi_get_buffer_info(env, value, (void **)data, length) == napi_ok;
+}
+
+static int get_int(napi_env env, napi_value value, int64_t *out) {
+  return napi_get_value_int64(env, value, out) == napi_ok;
+}
+
+static void *get_external(napi_env env, napi_value value) {
+  void *data = NULL;
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external) return NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
+  return data;
+}
+
+/* ---------------------------------------------------------------- SRTP */
+
+static void srtp_free(srtp_context *context) {
+  if (context == NULL) return;
+  EVP_CIPHER_CTX_free(context->encrypt);
+  EVP_CIPHER_CTX_free(context->decrypt);
+  EVP_MAC_CTX_free(context->mac);
+  OPENSSL_cleanse(context->salt, sizeof context->salt);
+  free(context);
+}
+
+static void srtp_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  srtp_free((srtp_context *)data);
+}
+
+/* createSrtpContext(profile, sessionKey[16], sessionSalt[>=12], authKey[20] | null) */
+static napi_value create_srtp_context(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int64_t profile = 0;
+  unsigned char *key, *salt, *auth_key = NULL;
+  size_t key_length, salt_length, auth_key_length = 0;
+  if (argc < 4 || !get_int(env, args[0], &profile)) return throw_error(env, "profile must be a number");
+  if (profile != PROFILE_AES_CM_HMAC_SHA1_80 && profile != PROFILE_AEAD_AES_128_GCM)
+    return throw_error(env, "profile must be 1 (AES_CM_128_HMAC_SHA1_80) or 7 (AEAD_AES_128_GCM)");
+  if (!get_buffer(env, args[1], &key, &key_length) || key_length != 16)
+    return throw_error(env, "sessionKey must be a 16-byte Buffer");
+  if (!get_buffer(env, args[2], &salt, &salt_length) || salt_length < 12 || salt_length > 14)
+    return throw_error(env, "sessionSalt must be a 12- to 14-byte Buffer");
+  if (profile == PROFILE_AES_CM_HMAC_SHA1_80 &&
+      (!get_buffer(env, args[3], &auth_key, &auth_key_length) || auth_key_length != SHA1_LENGTH))
+    return throw_error(env, "authKey must be a 20-byte Buffer for AES_CM_128_HMAC_SHA1_80");
+  if (profile == PROFILE_AEAD_AES_128_GCM && salt_length < 12)
+    return throw_error(env, "sessionSalt must hold 12 bytes for AEAD_AES_128_GCM");
+
+  srtp_context *context = calloc(1, sizeof *context);
+  if (context == NULL) return throw_error(env, "out of memory");
+  context->profile = (int)profile;
+  memcpy(context->salt, salt, salt_length);
+  context->encrypt = EVP_CIPHER_CTX_new();
+  context->decrypt = EVP_CIPHER_CTX_new();
+  int ok = context->encrypt != NULL && context->decrypt != NULL;
+  if (ok && profile == PROFILE_AEAD_AES_128_GCM) {
+    ok = EVP_EncryptInit_ex(context->encrypt, EVP_aes_128_gcm(), NULL, key, NULL) == 1 &&
+         EVP_DecryptInit_ex(context->decrypt, EVP_aes_128_gcm(), NULL, key, NULL) == 1;
+  } else if (ok) {
+    ok = EVP_EncryptInit_ex(context->encrypt, EVP_aes_128_ctr(), NULL, key, NULL) == 1 &&
+         EVP_DecryptInit_ex(context->decrypt, EVP_aes_128_ctr(), NULL, key, NULL) == 1;
+    EVP_MAC *mac = ok ? EVP_MAC_fetch(NULL, "HMAC", NULL) : NULL;
+    context->mac = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac);
+    OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA1", 0),
+                            OSSL_PARAM_construct_end()};
+    ok = context->mac != NULL && EVP_MAC_init(context->mac, auth_key, auth_key_length, params) == 1;
+  }
+  if (!ok) {
+    srtp_free(context);
+    return throw_error(env, "OpenSSL could not set up the SRTP cipher");
+  }
+  napi_value result;
+  if (napi_create_external(env, context, srtp_finalize, NULL, &result) != napi_ok) {
+    srtp_free(context);
+    return throw_error(env, "could not wrap the SRTP context");
+  }
+  return result;
+}
+
+/* RFC 7714 §8.1: 00 00 || SSRC || ROC || SEQ, XOR the 12-byte salt. */
+static void gcm_iv(const srtp_context *context, const unsigned char *header, uint32_t roc,
+                   unsigned char iv[12]) {
+  iv[0] = 0;
+  iv[1] = 0;
+  memcpy(iv + 2, header + 8, 4);
+  iv[6] = (unsigned char)(roc >> 24);
+  iv[7] = (unsigned char)(roc >> 16);
+  iv[8] = (unsigned char)(roc >> 8);
+  iv[9] = (unsigned char)roc;
+  iv[10] = header[2];
+  iv[11] = header[3];
+  for (int i = 0; i < 12; i++) iv[i] ^= context->salt[i];
+}
+
+/* RFC 3711 §4.1.1: (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16); block counter 0. */
+static void ctr_iv(const srtp_context *context, const unsigned char *header, uint32_t roc,
+                   unsigned char iv[16]) {
+  memset(iv, 0, 16);
+  memcpy(iv + 4, header + 8, 4);
+  iv[8] = (unsigned char)(roc >> 24);
+  iv[9] = (unsigned char)(roc >> 16);
+  iv[10] = (unsigned char)(roc >> 8);
+  iv[11] = (unsigned char)roc;
+  iv[12] = header[2];
+  iv[13] = header[3];
+  for (int i = 0; i < 14; i++) iv[i] ^= context->salt[i];
+}
+
+/* HMAC-SHA1 over data || ROC, truncated to 10 bytes (RFC 3711 §4.2). */
+static int srtp_auth_tag(srtp_context *context, const unsigned char *data, size_t length, uint32_t roc,
+                         unsigned char tag[SHA1_LENGTH]) {
+  unsigned char roc_bytes[4] = {(unsigned char)(roc >> 24), (unsigned char)(roc >> 16),
+                                (unsigned char)(roc >> 8), (unsigned char)roc};
+  size_t tag_length = 0;
+  return EVP_MAC_init(context->mac, NULL, 0, NULL) == 1 &&
+         EVP_MAC_update(context->mac, data, length) == 1 &&
+         EVP_MAC_update(context->mac, roc_bytes, 4) == 1 &&
+         EVP_MAC_final(context->mac, tag, &tag_length, SHA1_LENGTH) == 1 && tag_length == SHA1_LENGTH;
+}
+
+/* The protected size of a packet, or 0 when the profile is unknown. */
+static size_t protected_size(const srtp_context *context, size_t plain) {
+  return plain + (context->profile == PROFILE_AEAD_AES_128_GCM ? GCM_TAG_LENGTH : HMAC_TAG_LENGTH);
+}
+
+/*
+ * Writes header || E(payload || padding) || tag into out (which must hold protected_size bytes).
+ * Padding (RFC 3550 §5.1) is padding_size bytes of zeros ending with the count; the header's P bit is
+ * the caller's. Returns the bytes written, or 0 on a cipher failure.
+ */
+static size_t protect(srtp_context *context, unsigned char *out, const unsigned char *header,
+                      size_t header_length, const unsigned char *payload, size_t payload_length,
+                      size_t padding_size, uint32_t roc) {
+  unsigned char padding[MAX_PADDING];
+  if (padding_size > 0) {
+    memset(padding, 0, padding_size);
+    padding[padding_size - 1] = (unsigned char)padding_size;
+  }
+  memcpy(out, header, header_length);
+  unsigned char *body = out + header_length;
+  int written = 0;
+  size_t plain = header_length + payload_length + padding_size;
+  if (context->profile == PROFILE_AEAD_AES_128_GCM) {
+    unsigned char iv[12];
+    gcm_iv(context, header, roc, iv);
+    EVP_CIPHER_CTX *cipher = context->encrypt;
+    if (EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1) return 0;
+    if (EVP_EncryptUpdate(cipher, NULL, &written, header, (int)header_length) != 1) return 0;
+    if (EVP_EncryptUpdate(cipher, body, &written, payload, (int)payload_length) != 1) return 0;
+    if (padding_size > 0 &&
+        EVP_EncryptUpdate(cipher, body + payload_length, &written, padding, (int)padding_size) != 1)
+      return 0;
+    if (EVP_EncryptFinal_ex(cipher, out + plain, &written) != 1) return 0;
+    if (EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LENGTH, out + plain) != 1) return 0;
+    return plain + GCM_TAG_LENGTH;
+  }
+  unsigned char iv[16];
+  ctr_iv(context, header, roc, iv);
+  EVP_CIPHER_CTX *cipher = context->encrypt;
+  if (EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1) return 0;
+  if (EVP_EncryptUpdate(cipher, body, &written, payload, (int)payload_length) != 1) return 0;
+  if (padding_size > 0 &&
+      EVP_EncryptUpdate(cipher, body + payload_length, &written, padding, (int)padding_size) != 1)
+    return 0;
+  unsigned char tag[SHA1_LENGTH];
+  if (!srtp_auth_tag(context, out, plain, roc, tag)) return 0;
+  memcpy(out + plain, tag, HMAC_TAG_LENGTH);
+  return plain + HMAC_TAG_LENGTH;
+}
+
+/* Reads the common arguments (context, header, payload, paddingSize, roc) starting at args[first]. */
+typedef struct {
+  srtp_context *context;
+  unsigned char *header;
+  size_t header_length;
+  unsigned char *payload;
+  size_t payload_length;
+  size_t padding_size;
+  uint32_t roc;
+} protect_args;
+
+static int read_protect_args(napi_env env, napi_value *args, protect_args *out) {
+  int64_t padding = 0, roc = 0;
+  out->context = get_external(env, args[0]);
+  if (out->context == NULL) return throw_error(env, "context must be an SRTP context"), 0;
+  if (!get_buffer(env, args[1], &out->header, &out->header_length) || out->header_length < 12 ||
+      (out->header[0] & 0xc0) != 0x80)
+    return throw_error(env, "header must be a serialised RTP header of at least 12 bytes"), 0;
+  if (!get_buffer(env, args[2], &out->payload, &out->payload_length))
+    return throw_error(env, "payload must be a Buffer"), 0;
+  if (!get_int(env, args[3], &padding) || padding < 0 || padding > MAX_PADDING)
+    return throw_error(env, "paddingSize must be 0–255"), 0;
+  if (!get_int(env, args[4], &roc) || roc < 0 || roc > 0xffffffffLL)
+    return throw_error(env, "roc must be a 32-bit unsigned integer"), 0;
+  out->padding_size = (size_t)padding;
+  out->roc = (uint32_t)roc;
+  return 1;
+}
+
+/* protectRtp(context, header, payload, paddingSize, roc, out) → bytes written into out */
+static napi_value protect_rtp(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value args[6];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  protect_args p;
+  if (argc < 6 || !read_protect_args(env, args, &p)) return NULL;
+  unsigned char *out;
+  size_t out_length;
+  if (!get_buffer(env, args[5], &out, &out_length)) return throw_error(env, "out must be a Buffer");
+  size_t needed = protected_size(p.context, p.header_length + p.payload_length + p.padding_size);
+  if (out_length < needed) return throw_error(env, "out is too small for the protected packet");
+  size_t written = protect(p.context, out, p.header, p.header_length, p.payload, p.payload_length,
+                           p.padding_size, p.roc);
+  if (written == 0) return throw_error(env, "SRTP protection failed");
+  return number(env, (double)written);
+}
+
+static void count_unprotected(napi_env env) {
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  if (queue != NULL) queue->unprotected_packets++;
+}
+
+/*
+ * unprotectRtp(context, packet, headerLength, roc) → the plaintext length (header and payload,
+ * padding included), or -1 when the packet does not authenticate. Decrypts in place.
+ */
+static napi_value unprotect_rtp(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  srtp_context *context = argc >= 4 ? get_external(env, args[0]) : NULL;
+  unsigned char *packet;
+  size_t length;
+  int64_t header_length = 0, roc = 0;
+  if (context == NULL) return throw_error(env, "context must be an SRTP context");
+  if (!get_buffer(env, args[1], &packet, &length)) return throw_error(env, "packet must be a Buffer");
+  if (!get_int(env, args[2], &header_length) || header_length < 12)
+    return throw_error(env, "headerLength must be at least 12");
+  if (!get_int(env, args[3], &roc) || roc < 0 || roc > 0xffffffffLL)
+    return throw_error(env, "roc must be a 32-bit unsigned integer");
+  size_t tag_length = context->profile == PROFILE_AEAD_AES_128_GCM ? GCM_TAG_LENGTH : HMAC_TAG_LENGTH;
+  if (length < (size_t)header_length + tag_length) return number(env, -1);
+  size_t plain = length - tag_length;
+  size_t body_length = plain - (size_t)header_length;
+  unsigned char *body = packet + header_length;
+  int written = 0;
+  if (context->profile == PROFILE_AEAD_AES_128_GCM) {
+    unsigned char iv[12];
+    gcm_iv(context, packet, (uint32_t)roc, iv);
+    EVP_CIPHER_CTX *cipher = context->decrypt;
+    if (EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+        EVP_DecryptUpdate(cipher, NULL, &written, packet, (int)header_length) != 1 ||
+        EVP_DecryptUpdate(cipher, body, &written, body, (int)body_length) != 1 ||
+        EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, GCM_TAG_LENGTH, packet + plain) != 1 ||
+        EVP_DecryptFinal_ex(cipher, body + body_length, &written) != 1)
+      return number(env, -1);
+    count_unprotected(env);
+    return number(env, (double)plain);
+  }
+  unsigned char tag[SHA1_LENGTH];
+  if (!srtp_auth_tag(context, packet, plain, (uint32_t)roc, tag) ||
+      CRYPTO_memcmp(tag, packet + plain, HMAC_TAG_LENGTH) != 0)
+    return number(env, -1);
+  unsigned char iv[16];
+  ctr_iv(context, packet, (uint32_t)roc, iv);
+  EVP_CIPHER_CTX *cipher = context->decrypt;
+  if (EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+      EVP_DecryptUpdate(cipher, body, &written, body, (int)body_length) != 1)
+    return number(env, -1);
+  count_unprotected(env);
+  return number(env, (double)plain);
+}
+
+/* ---------------------------------------------------------------- UDP */
+
+static void sender_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  udp_sender *sender = data;
+  if (sender->fd >= 0) close(sender->fd);
+  free(sender);
+}
+
+/* createUdpSender(fd) → a sender holding its own duplicate of the socket's descriptor */
+static napi_value create_udp_sender(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int64_t fd = -1;
+  if (argc < 1 || !get_int(env, args[0], &fd) || fd < 0) return throw_error(env, "fd must be a descriptor");
+  int domain = 0;
+  socklen_t domain_length = sizeof domain;
+  int type = 0;
+  socklen_t type_length = sizeof type;
+  if (getsockopt((int)fd, SOL_SOCKET, SO_DOMAIN, &domain, &domain_length) != 0 ||
+      getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0 || type != SOCK_DGRAM)
+    return throw_error(env, "fd is not a UDP socket");
+  udp_sender *sender = calloc(1, sizeof *sender);
+  if (sender == NULL) return throw_error(env, "out of memory");
+  sender->fd = fcntl((int)fd, F_DUPFD_CLOEXEC, 0);
+  if (sender->fd < 0) {
+    free(sender);
+    return throw_error(env, "could not duplicate the socket descriptor");
+  }
+  napi_value result;
+  if (napi_create_external(env, sender, sender_finalize, NULL, &result) != napi_ok) {
+    close(sender->fd);
+    free(sender);
+    return throw_error(env, "could not wrap the sender");
+  }
+  return result;
+}
+
+/* closeUdpSender(sender): releases the duplicate now (the port stays bound while it is open). */
+static napi_value close_udp_sender(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  udp_sender *sender = argc >= 1 ? get_external(env, args[0]) : NULL;
+  if (sender == NULL) return throw_error(env, "sender must be a UDP sender");
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  if (sender->fd >= 0) {
+    /* Queued packets for this descriptor go nowhere rather than to whatever reuses the number. */
+    for (int i = 0; queue != NULL && i < queue->count; i++)
+      if (queue->fds[i] == sender->fd) queue->fds[i] = -1;
+    close(sender->fd);
+    sender->fd = -1;
+  }
+  return NULL;
+}
+
+static void destination_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/* createDestination(ip, port) → a parsed socket address */
+static napi_value create_destination(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  char ip[64];
+  size_t ip_length = 0;
+  int64_t port = 0;
+  if (argc < 2 || napi_get_value_string_utf8(env, args[0], ip, sizeof ip, &ip_length) != napi_ok)
+    return throw_error(env, "ip must be a string");
+  if (!get_int(env, args[1], &port) || port < 1 || port > 65535)
+    return throw_error(env, "port must be 1–65535");
+  destination *target = calloc(1, sizeof *target);
+  if (target == NULL) return throw_error(env, "out of memory");
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&target->address;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&target->address;
+  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    target->length = sizeof *v4;
+  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    target->length = sizeof *v6;
+  } else {
+    free(target);
+    return throw_error(env, "ip must be an IPv4 or IPv6 address");
+  }
+  napi_value result;
+  if (napi_create_external(env, target, destination_finalize, NULL, &result) != napi_ok) {
+    free(target);
+    return throw_error(env, "could not wrap the destination");
+  }
+  return result;
+}
+
+/* Sends every queued packet: one sendmmsg per run of packets on the same socket. */
+static int flush_queue(send_queue *queue) {
+  int sent_total = 0;
+  int i = 0;
+  while (i < queue->count) {
+    int fd = queue->fds[i];
+    int end = i + 1;
+    while (end < queue->count && queue->fds[end] == fd) end++;
+    if (fd < 0) {
+      queue->dropped_packets += end - i;
+      i = end;
+      continue;
+    }
+    while (i < end) {
+      int sent = sendmmsg(fd, queue->messages + i, (unsigned int)(end - i), MSG_DONTWAIT);
+      queue->send_calls++;
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        /* UDP semantics: a packet the kernel refuses (full buffer, unreachable) is lost, not retried. */
+        queue->dropped_packets++;
+        i++;
+        continue;
+      }
+      sent_total += sent;
+      queue->sent_packets += sent;
+      i += sent;
+      if (sent == 0) {
+        queue->dropped_packets++;
+        i++;
+      }
+    }
+  }
+  queue->count = 0;
+  return sent_total;
+}
+
+/*
+ * queueRtp(context, header, payload, paddingSize, roc, sender, destination) → the protected size,
+ * or 0 when the packet does not fit a queue slot (the caller sends it another way). The packet is
+ * protected straight into the queue; flushRtp() (or a full queue) sends it.
+ */
+static napi_value queue_rtp(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value args[7];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  protect_args p;
+  if (argc < 7 || !read_protect_args(env, args, &p)) return NULL;
+  udp_sender *sender = get_external(env, args[5]);
+  destination *target = get_external(env, args[6]);
+  if (sender == NULL) return throw_error(env, "sender must be a UDP sender");
+  if (target == NULL) return throw_error(env, "destination must be a destination");
+  if (sender->fd < 0) return number(env, 0);
+  size_t needed = protected_size(p.context, p.header_length + p.payload_length + p.padding_size);
+  if (needed > SLOT_BYTES) return number(env, 0);
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  if (queue->count == QUEUE_SLOTS) flush_queue(queue);
+  int slot = queue->count;
+  size_t written = protect(p.context, queue->data[slot], p.header, p.header_length, p.payload,
+                           p.payload_length, p.padding_size, p.roc);
+  if (written == 0) return throw_error(env, "SRTP protection failed");
+  memcpy(&queue->addresses[slot], &target->address, target->length);
+  queue->vectors[slot].iov_base = queue->data[slot];
+  queue->vectors[slot].iov_len = written;
+  struct msghdr *header = &queue->messages[slot].msg_hdr;
+  memset(header, 0, sizeof *header);
+  header->msg_name = &queue->addresses[slot];
+  header->msg_namelen = target->length;
+  header->msg_iov = &queue->vectors[slot];
+  header->msg_iovlen = 1;
+  queue->fds[slot] = sender->fd;
+  queue->count++;
+  return number(env, (double)written);
+}
+
+/* flushRtp() → packets handed to the kernel */
+static napi_value flush_rtp(napi_env env, napi_callback_info info) {
+  (void)info;
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  return number(env, flush_queue(queue));
+}
+
+/* stats() → { sentPackets, droppedPackets, sendCalls, queued, unprotectedPackets } */
+static napi_value stats(napi_env env, napi_callback_info info) {
+  (void)info;
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "sentPackets", number(env, queue->sent_packets));
+  napi_set_named_property(env, result, "droppedPackets", number(env, queue->dropped_packets));
+  napi_set_named_property(env, result, "sendCalls", number(env, queue->send_calls));
+  napi_set_named_property(env, result, "queued", number(env, queue->count));
+  napi_set_named_property(env, result, "unprotectedPackets", number(env, queue->unprotected_packets));
+  return result;
+}
+
+static void queue_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+NAPI_MODULE_INIT() {
+  send_queue *queue = calloc(1, sizeof *queue);
+  if (queue == NULL) {
+    throw_error(env, "out of memory");
+    return NULL;
+  }
+  napi_set_instance_data(env, queue, queue_finalize, NULL);
+  const napi_property_descriptor properties[] = {
+      {"createSrtpContext", NULL, create_srtp_context, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"protectRtp", NULL, protect_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unprotectRtp", NULL, unprotect_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"createUdpSender", NULL, create_udp_sender, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeUdpSender", NULL, close_udp_sender, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"createDestination", NULL, create_destination, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"queueRtp", NULL, queue_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"flushRtp", NULL, flush_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stats", NULL, stats, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  return exports;
+}
