@@ -367,6 +367,163 @@ static napi_value unprotect_rtp(napi_env env, napi_callback_info info) {
   return number(env, (double)plain);
 }
 
+/* ---------------------------------------------------------------- SRTCP */
+
+#define SRTCP_INDEX_LENGTH 4
+#define SRTCP_E_FLAG 0x80
+
+/* RFC 7714 §9.1: 00 00 || SSRC || 00 00 || 0 || index (31 bits), XOR the 12-byte salt. */
+static void gcm_rtcp_iv(const srtp_context *context, const unsigned char *packet, uint32_t index,
+                        unsigned char iv[12]) {
+  iv[0] = 0;
+  iv[1] = 0;
+  memcpy(iv + 2, packet + 4, 4);
+  iv[6] = 0;
+  iv[7] = 0;
+  iv[8] = (unsigned char)(index >> 24);
+  iv[9] = (unsigned char)(index >> 16);
+  iv[10] = (unsigned char)(index >> 8);
+  iv[11] = (unsigned char)index;
+  for (int i = 0; i < 12; i++) iv[i] ^= context->salt[i];
+}
+
+/* RFC 3711 §4.1.1 for SRTCP: the index takes the place of ROC || SEQ. */
+static void ctr_rtcp_iv(const srtp_context *context, const unsigned char *packet, uint32_t index,
+                        unsigned char iv[16]) {
+  memset(iv, 0, 16);
+  memcpy(iv + 4, packet + 4, 4);
+  iv[8] = 0;
+  iv[9] = 0;
+  iv[10] = (unsigned char)(index >> 24);
+  iv[11] = (unsigned char)(index >> 16);
+  iv[12] = (unsigned char)(index >> 8);
+  iv[13] = (unsigned char)index;
+  for (int i = 0; i < 14; i++) iv[i] ^= context->salt[i];
+}
+
+/* HMAC-SHA1 over data, truncated to 10 bytes (SRTCP has no ROC appended). */
+static int srtcp_auth_tag(srtp_context *context, const unsigned char *data, size_t length,
+                          unsigned char tag[SHA1_LENGTH]) {
+  size_t tag_length = 0;
+  return EVP_MAC_init(context->mac, NULL, 0, NULL) == 1 &&
+         EVP_MAC_update(context->mac, data, length) == 1 &&
+         EVP_MAC_final(context->mac, tag, &tag_length, SHA1_LENGTH) == 1 && tag_length == SHA1_LENGTH;
+}
+
+/*
+ * protectRtcp(context, packet, index, out) → bytes written: the compound RTCP packet with everything
+ * after its first 8 bytes encrypted, then (AES-GCM) tag ‖ E|index or (AES-CM) E|index ‖ tag.
+ */
+static napi_value protect_rtcp(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  srtp_context *context = argc >= 4 ? get_external(env, args[0]) : NULL;
+  unsigned char *packet, *out;
+  size_t length, out_length;
+  int64_t index = 0;
+  if (context == NULL) return throw_error(env, "context must be an SRTP context");
+  if (!get_buffer(env, args[1], &packet, &length) || length < 8)
+    return throw_error(env, "packet must be an RTCP packet of at least 8 bytes");
+  if (!get_int(env, args[2], &index) || index < 0 || index > 0x7fffffffLL)
+    return throw_error(env, "index must be a 31-bit SRTCP index");
+  if (!get_buffer(env, args[3], &out, &out_length)) return throw_error(env, "out must be a Buffer");
+  int gcm = context->profile == PROFILE_AEAD_AES_128_GCM;
+  size_t tag_length = gcm ? GCM_TAG_LENGTH : HMAC_TAG_LENGTH;
+  size_t needed = length + tag_length + SRTCP_INDEX_LENGTH;
+  if (out_length < needed) return throw_error(env, "out is too small for the protected packet");
+  uint32_t e_index = (uint32_t)index | 0x80000000u;
+  unsigned char index_bytes[4] = {(unsigned char)(e_index >> 24), (unsigned char)(e_index >> 16),
+                                  (unsigned char)(e_index >> 8), (unsigned char)e_index};
+  int written = 0;
+  memcpy(out, packet, 8);
+  if (gcm) {
+    unsigned char iv[12];
+    gcm_rtcp_iv(context, packet, (uint32_t)index, iv);
+    EVP_CIPHER_CTX *cipher = context->encrypt;
+    if (EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+        EVP_EncryptUpdate(cipher, NULL, &written, packet, 8) != 1 ||
+        EVP_EncryptUpdate(cipher, NULL, &written, index_bytes, 4) != 1 ||
+        EVP_EncryptUpdate(cipher, out + 8, &written, packet + 8, (int)(length - 8)) != 1 ||
+        EVP_EncryptFinal_ex(cipher, out + length, &written) != 1 ||
+        EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LENGTH, out + length) != 1)
+      return throw_error(env, "SRTCP protection failed");
+    memcpy(out + length + GCM_TAG_LENGTH, index_bytes, 4);
+    return number(env, (double)needed);
+  }
+  unsigned char iv[16];
+  ctr_rtcp_iv(context, packet, (uint32_t)index, iv);
+  EVP_CIPHER_CTX *cipher = context->encrypt;
+  if (EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+      EVP_EncryptUpdate(cipher, out + 8, &written, packet + 8, (int)(length - 8)) != 1)
+    return throw_error(env, "SRTCP protection failed");
+  memcpy(out + length, index_bytes, 4);
+  unsigned char tag[SHA1_LENGTH];
+  if (!srtcp_auth_tag(context, out, length + 4, tag)) return throw_error(env, "SRTCP protection failed");
+  memcpy(out + length + 4, tag, HMAC_TAG_LENGTH);
+  return number(env, (double)needed);
+}
+
+/*
+ * unprotectRtcp(context, packet) → the length of the plain compound packet (decrypted in place at the
+ * start of packet), or -1 when it does not authenticate. Packets sent unencrypted (E = 0) are only
+ * authenticated.
+ */
+static napi_value unprotect_rtcp(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  srtp_context *context = argc >= 2 ? get_external(env, args[0]) : NULL;
+  unsigned char *packet;
+  size_t length;
+  if (context == NULL) return throw_error(env, "context must be an SRTP context");
+  if (!get_buffer(env, args[1], &packet, &length)) return throw_error(env, "packet must be a Buffer");
+  int gcm = context->profile == PROFILE_AEAD_AES_128_GCM;
+  size_t tag_length = gcm ? GCM_TAG_LENGTH : HMAC_TAG_LENGTH;
+  if (length < 8 + tag_length + SRTCP_INDEX_LENGTH) return number(env, -1);
+  size_t plain = length - tag_length - SRTCP_INDEX_LENGTH;
+  int written = 0;
+  if (gcm) {
+    unsigned char *index_bytes = packet + length - SRTCP_INDEX_LENGTH;
+    unsigned char *tag = packet + plain;
+    int encrypted = (index_bytes[0] & SRTCP_E_FLAG) != 0;
+    uint32_t index = ((uint32_t)(index_bytes[0] & 0x7f) << 24) | ((uint32_t)index_bytes[1] << 16) |
+                     ((uint32_t)index_bytes[2] << 8) | index_bytes[3];
+    unsigned char iv[12];
+    gcm_rtcp_iv(context, packet, index, iv);
+    EVP_CIPHER_CTX *cipher = context->decrypt;
+    /* AAD: the first 8 bytes (or, unencrypted, the whole packet) and then E|index. */
+    size_t aad_length = encrypted ? 8 : plain;
+    if (EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+        EVP_DecryptUpdate(cipher, NULL, &written, packet, (int)aad_length) != 1 ||
+        EVP_DecryptUpdate(cipher, NULL, &written, index_bytes, 4) != 1 ||
+        (encrypted &&
+         EVP_DecryptUpdate(cipher, packet + 8, &written, packet + 8, (int)(plain - 8)) != 1) ||
+        EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, GCM_TAG_LENGTH, tag) != 1 ||
+        EVP_DecryptFinal_ex(cipher, packet + plain, &written) != 1)
+      return number(env, -1);
+    return number(env, (double)plain);
+  }
+  /* AES-CM: E|index ‖ tag at the end; the tag covers everything before it. */
+  size_t tag_offset = length - HMAC_TAG_LENGTH;
+  unsigned char tag[SHA1_LENGTH];
+  if (!srtcp_auth_tag(context, packet, tag_offset, tag) ||
+      CRYPTO_memcmp(tag, packet + tag_offset, HMAC_TAG_LENGTH) != 0)
+    return number(env, -1);
+  unsigned char *index_bytes = packet + plain;
+  if ((index_bytes[0] & SRTCP_E_FLAG) != 0) {
+    uint32_t index = ((uint32_t)(index_bytes[0] & 0x7f) << 24) | ((uint32_t)index_bytes[1] << 16) |
+                     ((uint32_t)index_bytes[2] << 8) | index_bytes[3];
+    unsigned char iv[16];
+    ctr_rtcp_iv(context, packet, index, iv);
+    EVP_CIPHER_CTX *cipher = context->decrypt;
+    if (EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, iv) != 1 ||
+        EVP_DecryptUpdate(cipher, packet + 8, &written, packet + 8, (int)(plain - 8)) != 1)
+      return number(env, -1);
+  }
+  return number(env, (double)plain);
+}
+
 /* ---------------------------------------------------------------- UDP */
 
 static void sender_finalize(napi_env env, void *data, void *hint) {
@@ -583,6 +740,8 @@ NAPI_MODULE_INIT() {
       {"createSrtpContext", NULL, create_srtp_context, NULL, NULL, NULL, napi_enumerable, NULL},
       {"protectRtp", NULL, protect_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unprotectRtp", NULL, unprotect_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"protectRtcp", NULL, protect_rtcp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unprotectRtcp", NULL, unprotect_rtcp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"createUdpSender", NULL, create_udp_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"closeUdpSender", NULL, close_udp_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"createDestination", NULL, create_destination, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -46,6 +46,10 @@ export interface NativeDatapath {
   ): number;
   /** Decrypts in place; returns the plaintext length (tag removed) or -1 if it does not authenticate. */
   unprotectRtp(context: NativeSrtpContext, packet: Buffer, headerLength: number, roc: number): number;
+  /** SRTCP: the compound packet with all but its first 8 bytes encrypted, tag and E|index added. */
+  protectRtcp(context: NativeSrtpContext, packet: Buffer, index: number, out: Buffer): number;
+  /** SRTCP: decrypts in place; returns the plain packet's length or -1 if it does not authenticate. */
+  unprotectRtcp(context: NativeSrtpContext, packet: Buffer): number;
   createUdpSender(fd: number): NativeUdpSender;
   closeUdpSender(sender: NativeUdpSender): void;
   createDestination(ip: string, port: number): NativeDestination;

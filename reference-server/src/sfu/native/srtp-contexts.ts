@@ -7,12 +7,18 @@
 import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80 } from 'werift';
 import type { NativeDatapath, NativeSrtpContext } from './datapath.js';
 
-/** The fields of werift's SRTP context (`SrtpContext`) this reads: plain properties at run time. */
+/**
+ * The fields of werift's SRTP/SRTCP contexts (`SrtpContext`, `SrtcpContext`) this reads: plain properties
+ * at run time. Both derive both sets of session keys; an SRTP session uses the first, SRTCP the second.
+ */
 interface WeriftSrtpContextKeys {
   profile: number;
   srtpSessionKey: Buffer;
   srtpSessionSalt: Buffer;
   srtpSessionAuthTag: Buffer;
+  srtcpSessionKey: Buffer;
+  srtcpSessionSalt: Buffer;
+  srtcpSessionAuthTag: Buffer;
 }
 
 /** The parts of werift's `SrtpSession` this reads. */
@@ -31,8 +37,15 @@ export interface NativeSrtpPair {
 
 const pairs = new WeakMap<object, NativeSrtpPair | null>();
 
-/** The native contexts of `session`, or null when its profile is not one the addon implements. */
-export function nativeSrtpFor(datapath: NativeDatapath, session: WeriftSrtpSession): NativeSrtpPair | null {
+/**
+ * The native contexts of `session` (werift's `SrtpSession`, or its `SrtcpSession` with `protocol`
+ * `srtcp`), or null when its profile is not one the addon implements.
+ */
+export function nativeSrtpFor(
+  datapath: NativeDatapath,
+  session: WeriftSrtpSession,
+  protocol: 'srtp' | 'srtcp' = 'srtp',
+): NativeSrtpPair | null {
   let pair = pairs.get(session);
   if (pair !== undefined) return pair;
   const { localContext: local, remoteContext: remote } = session;
@@ -41,8 +54,8 @@ export function nativeSrtpFor(datapath: NativeDatapath, session: WeriftSrtpSessi
     local.profile === ProtectionProfileAes128CmHmacSha1_80;
   pair = supported
     ? {
-        local: contextOf(datapath, local),
-        remote: contextOf(datapath, remote),
+        local: contextOf(datapath, local, protocol),
+        remote: contextOf(datapath, remote, protocol),
         tagLength: local.profile === ProtectionProfileAeadAes128Gcm ? 16 : 10,
       }
     : null;
@@ -50,13 +63,19 @@ export function nativeSrtpFor(datapath: NativeDatapath, session: WeriftSrtpSessi
   return pair;
 }
 
-function contextOf(datapath: NativeDatapath, keys: WeriftSrtpContextKeys): NativeSrtpContext {
+function contextOf(
+  datapath: NativeDatapath,
+  keys: WeriftSrtpContextKeys,
+  protocol: 'srtp' | 'srtcp',
+): NativeSrtpContext {
   const gcm = keys.profile === ProtectionProfileAeadAes128Gcm;
+  const srtp = protocol === 'srtp';
+  const salt = srtp ? keys.srtpSessionSalt : keys.srtcpSessionSalt;
   return datapath.createSrtpContext(
     keys.profile,
-    keys.srtpSessionKey,
+    srtp ? keys.srtpSessionKey : keys.srtcpSessionKey,
     // AES-GCM uses the first 12 bytes of the 14 werift derives (RFC 7714 §12).
-    gcm ? keys.srtpSessionSalt.subarray(0, 12) : keys.srtpSessionSalt,
-    gcm ? null : keys.srtpSessionAuthTag,
+    gcm ? salt.subarray(0, 12) : salt,
+    gcm ? null : srtp ? keys.srtpSessionAuthTag : keys.srtcpSessionAuthTag,
   );
 }

@@ -7,6 +7,7 @@ import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import { SfuError } from '../errors.js';
 import { selectDatapath } from '../native/datapath.js';
 import { type DtlsTransportWithSrtp, useNativeDecryption } from '../native/ingress.js';
+import { type DtlsTransportWithSrtcp, useNativeRtcp } from '../native/rtcp.js';
 import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
 import type { IceCandidate, TransportConnectionState } from '../types.js';
 import { CandidatePolicy, isMdnsCandidate, parseCandidate, withoutMdnsCandidates } from './candidates.js';
@@ -80,9 +81,11 @@ export class PeerLeg {
     const datapath = selectDatapath(options.datapath);
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected' && datapath !== undefined) {
-        // Incoming SRTP through the addon from now on (werift created the SRTP session when DTLS connected).
+        // SRTP in and SRTCP both ways through the addon from now on (werift created the sessions when DTLS
+        // connected).
         for (const dtls of this.pc.dtlsTransports) {
           useNativeDecryption(datapath, dtls as unknown as DtlsTransportWithSrtp);
+          useNativeRtcp(datapath, dtls as unknown as DtlsTransportWithSrtcp);
         }
       }
       if (this.#closed || state === this.#state) return;
