@@ -116,6 +116,84 @@ describe('LayerSelector', () => {
     expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
   });
 
+  it('keeps resumed video on signals left from the pause, and pauses again when one falls', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    const squeezed = { remb: 40_000, lossBitrate: 100_000 };
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, squeezed)).toBe(VIDEO_PAUSED);
+    time.advance(10_000);
+    // The link is wide again, but the REMB and the loss estimate still say what they said in the squeeze.
+    expect(selector.select(layers(), { maxWidth: 320 }, squeezed)).toBe(0);
+    // They climb (Chrome's REMB by about 8 % a second, the loss estimate by 8 % a second without loss).
+    for (let i = 1; i <= 6; i++) {
+      time.advance(1_000);
+      const rising = { remb: 40_000 * 1.08 ** i, lossBitrate: 100_000 * 1.08 ** i };
+      expect(selector.select(layers(), { maxWidth: 320 }, rising)).toBe(0);
+    }
+    // A falling REMB is fresh overuse: far below the rate, it pauses at once.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 50_000, lossBitrate: 160_000 })).toBe(
+      VIDEO_PAUSED,
+    );
+  });
+
+  it('takes a REMB that appears after a resume for one catching up (Chrome sends none without video)', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    selector.select(layers(), { maxWidth: 320 }, open);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 30_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+    // The REMB went stale during the pause; after the resume Chrome reports its low estimate again.
+    time.advance(10_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 29_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 31_000, lossBitrate: Infinity })).toBe(0);
+    // Whereas the first REMB of a subscriber that never stepped up is Chrome's overuse report.
+    const fresh = new LayerSelector({ now: time.now });
+    fresh.select(layers(), { maxWidth: 320 }, open);
+    time.advance(1_000);
+    expect(fresh.select(layers(), { maxWidth: 320 }, { remb: 29_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+  });
+
+  it('counts a leftover loss estimate again once it falls, and a REMB below the rate only while it falls', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    selector.select(layers(), { maxWidth: 320 }, open);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { lossBitrate: 60_000 })).toBe(VIDEO_PAUSED);
+    time.advance(10_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { lossBitrate: 60_000 })).toBe(0);
+    // Fresh loss lowers the estimate: it counts, far below the rate.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { lossBitrate: 45_000 })).toBe(VIDEO_PAUSED);
+
+    // A climb: the REMB of the lower layer rises toward the new layer's rate (Chrome catching up), no overuse.
+    const climbing = new LayerSelector({ now: time.now, upswitchHoldMs: 5_000 });
+    const upTo640 = { maxWidth: 640 };
+    climbing.select(layers(), upTo640, open);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 200_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(5_000);
+    expect(climbing.select(layers(), upTo640, { remb: 220_000, lossBitrate: Infinity })).toBe(1);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 240_000, lossBitrate: Infinity })).toBe(1);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 300_000, lossBitrate: Infinity })).toBe(1);
+    // It falls below the rate: overuse (acted on after two evaluations, a mild one); staying down, it counts.
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 280_000, lossBitrate: Infinity })).toBe(1);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 280_000, lossBitrate: Infinity })).toBe(0);
+  });
+
   it('acts on a mild congestion only when it lasts two evaluations', () => {
     const time = clock();
     const selector = new LayerSelector({ now: time.now });

@@ -9,12 +9,14 @@
  *   preferred ones (a layer whose size is not known yet fits). If none fits, the lowest. A frame-rate cap
  *   skips layers measured faster than it, unless that leaves none.
  * - **Congestion downswitch.** The subscriber is congested when its REMB is below what it is being sent
- *   (Chrome's receive-side estimate never rises far above the incoming rate, so a REMB above it says
- *   nothing, while one below it is an overuse signal), or when the loss-based estimate (GCC's rule, from its
- *   receiver reports and NACKs) is below it. The selector then drops to the highest layer that fits the
- *   lower of the two, or pauses video when even the lowest layer does not fit: at once when the estimate
- *   is under half the rate, else when the congestion is seen at two evaluations in a row (one second's
- *   measured rate can be inflated by a keyframe).
+ *   while it is falling (Chrome's receive-side estimate never rises far above the incoming rate, so a REMB
+ *   above it says nothing; it only ever falls on overuse, while one that rises, even from far below, is
+ *   Chrome's estimator catching up at about 8 % a second after the rate went up), or when the loss-based
+ *   estimate (GCC's rule, from its receiver reports and NACKs) is below it. "Falling" is latched: set when
+ *   the REMB goes down, cleared when it goes up or when the selection goes up. The selector then drops to
+ *   the highest layer that fits the lower of the two, or pauses video when even the lowest layer does not
+ *   fit: at once when the estimate is under half the rate, else when the congestion is seen at two
+ *   evaluations in a row (one second's measured rate can be inflated by a keyframe).
  * - **Recovery, with hysteresis.** Without congestion for {@link LayerSelectorOptions.upswitchHoldMs} the
  *   selector climbs one layer at a time toward the preferred one, if that layer fits the loss-based
  *   estimate (after {@link LayerSelectorOptions.stableResetMs} without congestion, or when there never was
@@ -23,6 +25,12 @@
  *   resets it.
  * - **Pause.** Paused video is re-enabled on the lowest layer after {@link LayerSelectorOptions.resumeHoldMs}
  *   (doubling each time a pause follows shortly after a resume).
+ * - **Signals left from before a step up.** When the selection goes up (a resume, a climb), the signals of
+ *   the time before describe the lower rate, not the new one: after a pause Chrome's REMB still reflects
+ *   the squeeze (14–40 kbps against a 135 kbps lowest layer, measured in the Chromium congestion test),
+ *   and the loss-based estimate has not moved while nothing was sent. Neither is an overuse signal, or
+ *   resumed video would be paused again at the next evaluation on a link that is wide again: the REMB
+ *   counts again once it falls, the loss-based estimate once it falls (fresh loss) or reaches the rate.
  * - **Layer loss.** A layer the publisher stopped sending (its encoder drops the top layer when its own
  *   bandwidth shrinks) is not selectable.
  */
@@ -94,6 +102,17 @@ export class LayerSelector {
   #pausedAt = Number.NEGATIVE_INFINITY;
   /** Consecutive evaluations that found congestion without acting on it yet. */
   #congestedStreak = 0;
+  /**
+   * The REMB at the previous evaluation (undefined: none, so a first one is an overuse report; 0: none at
+   * a resume), and whether it has been falling (see "Congestion downswitch").
+   */
+  #lastRemb: number | undefined;
+  #rembFalling = false;
+  /**
+   * The loss-based estimate since the selection last went up, while it has neither fallen nor reached the
+   * rate (see "Signals left from before a step up"); undefined once it counts again.
+   */
+  #leftoverLossBitrate: number | undefined;
 
   constructor(options: LayerSelectorOptions = {}) {
     this.#upswitchHoldMs = options.upswitchHoldMs ?? 5_000;
@@ -154,6 +173,7 @@ export class LayerSelector {
     if (current === VIDEO_PAUSED) {
       if (now - this.#pausedAt < this.#pauseHoldMs) return VIDEO_PAUSED;
       this.#lastClimbAt = now;
+      this.#steppedUp(signals, true);
       return this.#set(this.#lowestActive(layers) ?? 0);
     }
     if (current === undefined) return this.#set(preferred);
@@ -164,8 +184,9 @@ export class LayerSelector {
       selected = this.#highestActiveAtMost(layers, selected) ?? preferred;
 
     const sending = layers[selected]?.bitrate ?? 0;
-    const rembLimit = signals.remb !== undefined && signals.remb < sending * 0.9 ? signals.remb : Infinity;
-    const limit = Math.min(rembLimit, signals.lossBitrate);
+    const { remb, lossBitrate } = this.#reacted(signals, sending);
+    const rembLimit = remb !== undefined && remb < sending * 0.9 ? remb : Infinity;
+    const limit = Math.min(rembLimit, lossBitrate);
     const congested = sending > 0 && limit < sending;
     this.#congestedStreak = congested ? this.#congestedStreak + 1 : 0;
     // Act on a mild overuse only when it lasts (a keyframe burst inflates one second's measured rate); on
@@ -186,18 +207,58 @@ export class LayerSelector {
       // No congestion for a long time (or ever): go straight to the preference, within the loss estimate.
       if (now - this.#lastCongestionAt >= this.#stableResetMs) {
         const best = this.#highestFitting(layers, preferred, signals.lossBitrate);
-        if (best !== undefined && best > selected) return this.#set(best);
+        if (best !== undefined && best > selected) {
+          this.#steppedUp(signals);
+          return this.#set(best);
+        }
       }
       // After congestion: climb one layer after a congestion-free hold, within the loss-based estimate.
       if (now - this.#lastCongestionAt >= this.#holdMs && now - this.#lastClimbAt >= 2_000) {
         const next = this.#nextActiveAbove(layers, selected, preferred);
         if (next !== undefined && (layers[next]?.bitrate ?? 0) <= signals.lossBitrate) {
           this.#lastClimbAt = now;
+          this.#steppedUp(signals);
           return this.#set(next);
         }
       }
     }
     return this.#set(selected);
+  }
+
+  /**
+   * The selection goes up (`resume`: from a pause): the signals of now describe the lower rate (see the
+   * class doc).
+   */
+  #steppedUp(signals: CongestionSignals, resume = false): void {
+    // Chrome sends no REMB while it receives no video: after a pause, one that appears is catching up (0).
+    // While video flowed, none means no overuse yet, and a first one is Chrome's overuse report.
+    this.#lastRemb = signals.remb ?? (resume ? 0 : undefined);
+    this.#rembFalling = false;
+    this.#leftoverLossBitrate = signals.lossBitrate;
+  }
+
+  /**
+   * The signals that count for congestion at the rate `sending`: the REMB while it is falling, and the
+   * loss-based estimate unless it is a leftover of the last step up (Infinity then).
+   */
+  #reacted(signals: CongestionSignals, sending: number): CongestionSignals {
+    const { remb } = signals;
+    const previous = this.#lastRemb;
+    this.#lastRemb = remb;
+    if (remb === undefined) this.#rembFalling = false;
+    else if (previous === undefined || remb < previous) this.#rembFalling = true;
+    else if (remb > previous) this.#rembFalling = false;
+
+    let { lossBitrate } = signals;
+    const leftover = this.#leftoverLossBitrate;
+    if (leftover !== undefined) {
+      if (lossBitrate < leftover || lossBitrate >= sending) this.#leftoverLossBitrate = undefined;
+      else {
+        this.#leftoverLossBitrate = lossBitrate;
+        lossBitrate = Number.POSITIVE_INFINITY;
+      }
+    }
+    return remb !== undefined && this.#rembFalling ? { remb, lossBitrate } : { lossBitrate };
   }
 
   #congested(now: number): void {

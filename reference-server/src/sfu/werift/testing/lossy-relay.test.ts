@@ -64,6 +64,54 @@ describe('LossyUdpRelay', () => {
     expect(replies).toEqual(['pong']);
   });
 
+  it('carries a direction at its rate limit, drops what overflows the queue, and lifts the limit', async () => {
+    const relay = await LossyUdpRelay.open({ lossRate: 0, jitterMs: 0, seed: 1 });
+    closers.push(() => relay.close());
+    const peer = await socket();
+    const engine = await socket();
+    relay.setEnginePort(engine.address().port);
+    const arrivals: { index: number; at: number }[] = [];
+    engine.on('message', (message) =>
+      arrivals.push({ index: message.readUInt32BE(0), at: performance.now() }),
+    );
+    // 200-byte datagrams (small: a burst must fit the sockets' buffers) on a 1.6 Mbps link: 1 ms each; the
+    // queue holds 20 ms of them.
+    relay.setRateLimit('upstream', { bitsPerSecond: 1_600_000, maxQueueMs: 20 });
+    const burst = async (from: number, count: number): Promise<void> => {
+      for (let i = from; i < from + count; i++) {
+        const datagram = Buffer.alloc(200);
+        datagram.writeUInt32BE(i);
+        peer.send(datagram, relay.peerFacingPort, '127.0.0.1');
+      }
+      const deadline = performance.now() + 3000;
+      while (relay.upstream.received < from + count && performance.now() < deadline) await sleep(10);
+      await sleep(100);
+    };
+    await burst(0, 100);
+    const limited = arrivals.splice(0);
+    expect(relay.upstream.received).toBe(100);
+    expect(relay.upstream.overflowed).toBeGreaterThan(0);
+    expect(relay.upstream.dropped).toBe(relay.upstream.overflowed);
+    expect(limited.length).toBe(relay.upstream.forwarded);
+    expect(limited.length + relay.upstream.overflowed).toBe(100);
+    // At least the queue's worth got through, in order, paced at 1 ms each (never faster).
+    expect(limited.length).toBeGreaterThanOrEqual(20);
+    expect(limited.map((a) => a.index)).toEqual([...limited.map((a) => a.index)].sort((a, b) => a - b));
+    const span = (limited.at(-1)?.at ?? 0) - (limited[0]?.at ?? 0);
+    expect(span).toBeGreaterThanOrEqual(limited.length - 3);
+
+    relay.setRateLimit('upstream', undefined);
+    await burst(100, 100);
+    expect(arrivals).toHaveLength(100);
+    expect(relay.upstream.overflowed).toBe(100 - limited.length);
+    expect(() => relay.setRateLimit('downstream', { bitsPerSecond: 0, maxQueueMs: 10 })).toThrow(
+      /bitsPerSecond/,
+    );
+    expect(() => relay.setRateLimit('downstream', { bitsPerSecond: 1, maxQueueMs: -1 })).toThrow(
+      /maxQueueMs/,
+    );
+  });
+
   it('rewrites SDP candidates toward the relay', () => {
     const engineSdp = 'v=0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r\n';
     expect(firstCandidatePort(engineSdp)).toBe(40000);

@@ -10,6 +10,12 @@
  * varies, the order holds, as on a real path); `reorder: true` lets them overtake, as netem's jitter
  * does. Drops and delays come from a seeded PRNG: the same seed gives the same decisions for the same
  * packet sequence.
+ *
+ * A direction can also be a bottleneck link ({@link LossyUdpRelay.setRateLimit}): datagrams leave one
+ * after another at the link's rate, wait in a drop-tail queue while the link is busy, and are dropped
+ * when the queue already holds more than `maxQueueMs` of traffic, as a real congested link does (the
+ * queueing delay is what a receiver's delay-based estimator sees, the drops what its loss reports count).
+ * The link is deterministic: the same datagrams at the same times give the same drops.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 
@@ -27,11 +33,28 @@ export interface LossyRelayOptions {
   reorder?: boolean;
 }
 
+/** A bottleneck on one direction of a {@link LossyUdpRelay}. */
+export interface RelayRateLimit {
+  /** The link's rate, counted over the UDP payloads (no IP/UDP headers). */
+  bitsPerSecond: number;
+  /** The most queueing delay the link holds; a datagram that would wait longer is dropped. */
+  maxQueueMs: number;
+}
+
 /** Counters of one direction. */
 export interface RelayDirectionStats {
   received: number;
+  /** Datagrams dropped, by random loss or by a full bottleneck queue. */
   dropped: number;
+  /** Of {@link dropped}, those a full bottleneck queue dropped. */
+  overflowed: number;
   forwarded: number;
+}
+
+/** The state of one direction's bottleneck. */
+interface Bottleneck extends RelayRateLimit {
+  /** When the link finishes sending what it already holds (performance.now() time). */
+  freeAt: number;
 }
 
 /** One direction's datagrams waiting for their departure time, in order (used unless `reorder`). */
@@ -61,12 +84,13 @@ export class LossyUdpRelay {
   readonly #options: LossyRelayOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #queues = new Map<RelayDirectionStats, DirectionQueue>();
+  readonly #bottlenecks = new Map<RelayDirectionStats, Bottleneck>();
   #enginePort: number | undefined;
   #peer: { address: string; port: number } | undefined;
   #closed = false;
   /** Peer → engine and engine → peer counters. */
-  readonly upstream: RelayDirectionStats = { received: 0, dropped: 0, forwarded: 0 };
-  readonly downstream: RelayDirectionStats = { received: 0, dropped: 0, forwarded: 0 };
+  readonly upstream: RelayDirectionStats = { received: 0, dropped: 0, overflowed: 0, forwarded: 0 };
+  readonly downstream: RelayDirectionStats = { received: 0, dropped: 0, overflowed: 0, forwarded: 0 };
 
   private constructor(toPeer: Socket, toEngine: Socket, options: LossyRelayOptions) {
     this.#toPeer = toPeer;
@@ -110,6 +134,25 @@ export class LossyUdpRelay {
     this.#enginePort = port;
   }
 
+  /**
+   * Makes one direction a bottleneck link (`upstream`: peer → engine, `downstream`: engine → peer), or
+   * lifts it (`undefined`; datagrams already queued still leave at their time). Applies from the next
+   * datagram on.
+   */
+  setRateLimit(direction: 'upstream' | 'downstream', limit: RelayRateLimit | undefined): void {
+    const stats = direction === 'upstream' ? this.upstream : this.downstream;
+    if (limit === undefined) {
+      this.#bottlenecks.delete(stats);
+      return;
+    }
+    if (!(Number.isFinite(limit.bitsPerSecond) && limit.bitsPerSecond > 0))
+      throw new RangeError('limit.bitsPerSecond must be a positive number');
+    if (!(Number.isFinite(limit.maxQueueMs) && limit.maxQueueMs >= 0))
+      throw new RangeError('limit.maxQueueMs must be a number ≥ 0');
+    const freeAt = this.#bottlenecks.get(stats)?.freeAt ?? 0;
+    this.#bottlenecks.set(stats, { ...limit, freeAt });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -127,23 +170,37 @@ export class LossyUdpRelay {
     this.upstream.received++;
     const port = this.#enginePort;
     if (port === undefined) return;
-    this.#maybeSend(this.upstream, () => this.#toEngine.send(message, port, '127.0.0.1'));
+    this.#maybeSend(this.upstream, message.length, () => this.#toEngine.send(message, port, '127.0.0.1'));
   }
 
   #fromEngine(message: Buffer): void {
     this.downstream.received++;
     const peer = this.#peer;
     if (peer === undefined) return;
-    this.#maybeSend(this.downstream, () => this.#toPeer.send(message, peer.port, peer.address));
+    this.#maybeSend(this.downstream, message.length, () =>
+      this.#toPeer.send(message, peer.port, peer.address),
+    );
   }
 
-  #maybeSend(stats: RelayDirectionStats, send: () => void): void {
+  #maybeSend(stats: RelayDirectionStats, bytes: number, send: () => void): void {
     if (this.#random() < this.#options.lossRate) {
       stats.dropped++;
       return;
     }
     const now = performance.now();
-    const departure = now + (this.#options.baseDelayMs ?? 0) + this.#random() * this.#options.jitterMs;
+    let departure = now + (this.#options.baseDelayMs ?? 0) + this.#random() * this.#options.jitterMs;
+    const bottleneck = this.#bottlenecks.get(stats);
+    if (bottleneck !== undefined) {
+      // The datagram enters the link when it reaches it (after its path delay) and the link is free.
+      const start = Math.max(departure, bottleneck.freeAt);
+      if (start - departure > bottleneck.maxQueueMs) {
+        stats.dropped++;
+        stats.overflowed++;
+        return;
+      }
+      bottleneck.freeAt = start + (bytes * 8 * 1000) / bottleneck.bitsPerSecond;
+      departure = bottleneck.freeAt;
+    }
     const forward = (): void => {
       stats.forwarded++;
       send();
