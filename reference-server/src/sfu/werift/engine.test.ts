@@ -16,6 +16,7 @@ import type {
   SubscriberTransport,
 } from '../types.js';
 import { WeriftEngine } from './engine.js';
+import { fastRoutingCounters } from './fast-receive.js';
 import { PUBLISHER_PAYLOAD_TYPES, TestPublisher, TestSubscriber } from './testing/werift-clients.js';
 
 /** Polls until `condition` holds; fails the test after `timeoutMs`. */
@@ -125,6 +126,7 @@ describe.each(['native', 'javascript'] as const)(
     it('forwards VP8 and Opus with continuous sequence numbers in the subscriber’s payload types', async () => {
       const native = loadNativeDatapath().datapath;
       const before = native?.stats();
+      const routedBefore = { ...fastRoutingCounters };
       const { publisher, subscriber, subscriberClient, publisherClient } = await connectCall({ datapath });
       const { video, audio } = subscriberClient.received;
       await until(() => video.packets >= 60 && audio.packets >= 50, 'media at the subscriber');
@@ -138,6 +140,11 @@ describe.each(['native', 'javascript'] as const)(
       } else {
         expect([nativeSent, nativeDecrypted]).toEqual([0, 0]);
       }
+      // werift routed each SSRC's first packets (and RTX); every other packet took the fast path.
+      const fast = fastRoutingCounters.fast - routedBefore.fast;
+      const slow = fastRoutingCounters.werift - routedBefore.werift;
+      expect(fast).toBeGreaterThanOrEqual(video.packets + audio.packets - 10);
+      expect(slow).toBeLessThanOrEqual(10);
 
       expect(producerOf(publisher, 'video').codec.mimeType).toBe('video/VP8');
       expect(producerOf(publisher, 'audio').codec.mimeType).toBe('audio/opus');

@@ -12,6 +12,7 @@ import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
 import type { IceCandidate, TransportConnectionState } from '../types.js';
 import { CandidatePolicy, isMdnsCandidate, parseCandidate, withoutMdnsCandidates } from './candidates.js';
 import { headerExtensions } from './codecs.js';
+import { FastRtpRouting } from './fast-receive.js';
 import { enlargeSocketBuffers } from './socket-buffers.js';
 
 /** What the owner of a leg hears from it. */
@@ -56,6 +57,8 @@ export class PeerLeg {
   #pendingCandidates: (IceCandidate | null)[] = [];
   #state: TransportConnectionState = 'new';
   #closed = false;
+  /** The publisher leg's fast RTP routing (see `fast-receive.ts`); none on a subscriber leg. */
+  readonly fastRouting: FastRtpRouting | undefined;
   /** The tail of the negotiation queue. */
   #negotiation: Promise<unknown> = Promise.resolve();
 
@@ -68,6 +71,8 @@ export class PeerLeg {
     this.#policy = new CandidatePolicy(options.listenIps, options.announcedAddress);
     this.#handlers = handlers;
     this.pc = new RTCPeerConnection(peerConfig(options, codecs, leg));
+    // Only publishers send this leg media; a subscriber leg receives RTCP alone.
+    this.fastRouting = leg === 'publisher' ? new FastRtpRouting(this.pc) : undefined;
     this.pc.onIceCandidate.subscribe((candidate) => {
       if (!candidate || this.#closed) return;
       const rewritten = this.#policy.rewrite(candidate.candidate);
@@ -118,6 +123,8 @@ export class PeerLeg {
   async setRemote(type: 'offer' | 'answer', sdp: string): Promise<void> {
     this.#assertOpen();
     checkSdp(sdp);
+    // Codecs, SSRCs or tracks may change: werift routes again until the fast path relearns them.
+    this.fastRouting?.reset();
     try {
       await this.pc.setRemoteDescription({ type, sdp: withoutMdnsCandidates(sdp) });
     } catch (error) {
