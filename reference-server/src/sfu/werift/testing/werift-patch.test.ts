@@ -5,7 +5,7 @@
  */
 import { KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getBit, RtpHeader, SrtpSession } from 'werift';
+import { Event, getBit, RtpHeader, SrtpSession } from 'werift';
 
 /** werift's SRTP protection profiles: AES-CM with HMAC-SHA1-80, and AEAD AES-128-GCM. */
 const PROFILES = { aesCm: 0x0001, aesGcm: 0x0007 } as const;
@@ -75,5 +75,36 @@ describe('werift patch', () => {
     });
     expect(header.payloadType).toBe(96);
     expect(header.csrc).toEqual([3]);
+  });
+
+  it('runs an event with no promise subscribers without creating a promise, and still runs those it has', async () => {
+    const event = new Event<[number]>();
+    const seen: number[] = [];
+    event.subscribe((value) => seen.push(value));
+    // werift started an async function per execute (whose promise's catch is looked up here).
+    const originalCatch = Promise.prototype.catch;
+    let promises = 0;
+    Promise.prototype.catch = function (this: Promise<unknown>, ...args) {
+      promises++;
+      return originalCatch.apply(this, args);
+    } as typeof Promise.prototype.catch;
+    try {
+      event.execute(1);
+      event.execute(2);
+    } finally {
+      Promise.prototype.catch = originalCatch;
+    }
+    expect(seen).toEqual([1, 2]);
+    expect(promises).toBe(0);
+
+    // An awaited subscriber (werift's `queuingSubscribe`) still runs, in order.
+    const awaited: number[] = [];
+    event.queuingSubscribe(async (value) => {
+      awaited.push(value);
+    });
+    event.execute(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(awaited).toEqual([3]);
+    expect(seen).toEqual([1, 2, 3]);
   });
 });
