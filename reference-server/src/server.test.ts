@@ -66,6 +66,21 @@ describe('startServer', () => {
     expect(res.status).toBe(200);
   });
 
+  it('logs which SFU datapath forwards packets (native when built, JavaScript when asked)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    running = await startServer(config(), { out: { write: () => true }, logger });
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain('SFU datapath: native');
+    await running.close();
+    running = await startServer(config(['--sfu-datapath', 'javascript']), {
+      out: { write: () => true },
+      logger,
+    });
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain(
+      'SFU datapath: JavaScript (--sfu-datapath javascript)',
+    );
+  });
+
   it('keeps projects and sessions across a restart and does not create another project', async () => {
     const first = await start();
     const file = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ProtectionProfileAeadAes128Gcm,
@@ -9,7 +12,13 @@ import {
   SrtpAuthenticationError,
   SrtpSession,
 } from 'werift';
-import { loadNativeDatapath, type NativeDatapath, selectDatapath } from './datapath.js';
+import {
+  loadNativeDatapath,
+  loadNativeDatapathFrom,
+  NATIVE_DATAPATH_PATH,
+  type NativeDatapath,
+  selectDatapath,
+} from './datapath.js';
 import { type DtlsTransportWithSrtp, useNativeDecryption } from './ingress.js';
 import { sendQueueOf } from './send-queue.js';
 import { nativeSrtpFor, type WeriftSrtpSession } from './srtp-contexts.js';
@@ -189,6 +198,24 @@ describe('native SRTP arguments', () => {
     expect(() => native.createDestination('example.com', 5)).toThrow(/ip/);
     expect(() => native.createDestination('127.0.0.1', 0)).toThrow(/port/);
     expect(() => native.createUdpSender(-1)).toThrow(/fd/);
+  });
+
+  it('says why an addon cannot be used: another platform, not built, not an addon', async () => {
+    expect(loadNativeDatapathFrom(NATIVE_DATAPATH_PATH, 'darwin').reason).toMatch(
+      /needs Linux \(this is darwin\)/,
+    );
+    expect(loadNativeDatapathFrom('/nonexistent/parley-datapath.node').reason).toMatch(
+      /is not built .*build:native/,
+    );
+    const directory = await mkdtemp(join(tmpdir(), 'parley-datapath-'));
+    try {
+      const bogus = join(directory, 'bogus.node');
+      await writeFile(bogus, 'not an ELF file');
+      expect(loadNativeDatapathFrom(bogus).reason).toMatch(/does not load/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+    expect(loadNativeDatapathFrom(NATIVE_DATAPATH_PATH).datapath).toBeDefined();
   });
 
   it('selects the datapath asked for, and fails loudly only when native is required but missing', () => {

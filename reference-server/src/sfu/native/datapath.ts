@@ -79,28 +79,36 @@ export const NATIVE_DATAPATH_PATH = fileURLToPath(
   new URL('../../../native/build/parley-datapath.node', import.meta.url),
 );
 
-type LoadResult = { datapath: NativeDatapath; reason?: undefined } | { datapath?: undefined; reason: string };
+/** The addon, or why it cannot be used. */
+export type LoadResult =
+  | { datapath: NativeDatapath; reason?: undefined }
+  | { datapath?: undefined; reason: string };
 
 let loaded: LoadResult | undefined;
 
 /** Loads the addon once per process; the reason says why not when it cannot be used. */
 export function loadNativeDatapath(): LoadResult {
-  if (loaded !== undefined) return loaded;
-  if (process.platform !== 'linux') {
-    loaded = { reason: `the native datapath needs Linux (this is ${process.platform})` };
-  } else if (!existsSync(NATIVE_DATAPATH_PATH)) {
-    loaded = {
-      reason: `${NATIVE_DATAPATH_PATH} is not built (run \`pnpm --filter @parley/reference-server build:native\`; it needs a C compiler)`,
-    };
-  } else {
-    try {
-      const required = createRequire(import.meta.url)(NATIVE_DATAPATH_PATH) as NativeDatapath;
-      loaded = { datapath: required };
-    } catch (error) {
-      loaded = { reason: `${NATIVE_DATAPATH_PATH} does not load: ${(error as Error).message}` };
-    }
-  }
+  loaded ??= loadNativeDatapathFrom(NATIVE_DATAPATH_PATH);
   return loaded;
+}
+
+/** Loads an addon file (uncached): {@link loadNativeDatapath} with the path as a parameter. */
+export function loadNativeDatapathFrom(path: string, platform: string = process.platform): LoadResult {
+  if (platform !== 'linux') return { reason: `the native datapath needs Linux (this is ${platform})` };
+  if (!existsSync(path)) {
+    return {
+      reason: `${path} is not built (run \`pnpm --filter @parley/reference-server build:native\`; it needs a C compiler)`,
+    };
+  }
+  try {
+    const required = createRequire(import.meta.url)(path) as Partial<NativeDatapath>;
+    if (typeof required.queueRtp !== 'function' || typeof required.unprotectRtcp !== 'function') {
+      return { reason: `${path} is not this version's datapath (rebuild it with build:native)` };
+    }
+    return { datapath: required as NativeDatapath };
+  } catch (error) {
+    return { reason: `${path} does not load: ${(error as Error).message}` };
+  }
 }
 
 /**
