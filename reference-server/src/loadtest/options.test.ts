@@ -28,5 +28,8 @@ describe('load test options', () => {
     expect(() => resolveLoadTestOptions({ generators: 0 })).toThrow(/generators must be an integer from 1/);
     expect(() => resolveLoadTestOptions({ generators: 1.5, publishers: 4 })).toThrow(/generators/);
     expect(() => resolveLoadTestOptions({ cpuProfileDir: '' })).toThrow(/cpuProfileDir/);
+    expect(() => resolveLoadTestOptions({ workerExecArgv: ['trace-gc'] })).toThrow(/workerExecArgv/);
+    expect(resolveLoadTestOptions({ workerExecArgv: ['--trace-gc'] }).workerExecArgv).toEqual(['--trace-gc']);
+    expect(resolveLoadTestOptions({}).workerExecArgv).toEqual([]);
   });
 });

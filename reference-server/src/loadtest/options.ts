@@ -37,6 +37,11 @@ export interface LoadTestOptions {
   cpuProfileDir?: string;
   /** The SFU workers' datapath (the engine option `datapath`). Default `auto`. */
   datapath?: DatapathChoice;
+  /**
+   * Extra Node.js flags for the SFU workers, after the pool's own (e.g. `--trace-gc`, or heap sizing to
+   * compare against the defaults). Default none.
+   */
+  workerExecArgv?: string[];
 }
 
 /** {@link LoadTestOptions} with every default applied. */
@@ -117,7 +122,18 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
     connectTimeoutMs: integer(options.connectTimeoutMs ?? 15_000, 'connectTimeoutMs', 100, 600_000),
     cpuProfileDir: profileDir(options.cpuProfileDir),
     datapath,
+    workerExecArgv: execArgv(options.workerExecArgv),
   };
+}
+
+function execArgv(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string' && arg.startsWith('-'))) {
+    throw new LoadTestOptionError(
+      'workerExecArgv must be an array of Node.js flags (strings starting with -)',
+    );
+  }
+  return [...value];
 }
 
 function profileDir(value: unknown): string | undefined {

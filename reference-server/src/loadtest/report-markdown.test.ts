@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratorProcessReport, LoadTestReport } from './report.js';
-import { packetGoal, type Scenario, scenarioChart, scenarioTable } from './report-markdown.js';
+import { memoryTable, packetGoal, type Scenario, scenarioChart, scenarioTable } from './report-markdown.js';
+
+const MIB = 1024 * 1024;
 
 function report(
   subscribersPerPublisher: number,
@@ -21,6 +23,7 @@ function report(
       connectTimeoutMs: 15_000,
       cpuProfileDir: undefined,
       datapath: 'native',
+      workerExecArgv: [],
     },
     startedAt: '2026-01-01T00:00:00.000Z',
     machine: { cpus: 2, cpuModel: 'test', node: 'v24', udpReceiveBufferErrors: 0 },
@@ -46,6 +49,17 @@ function report(
       rssIdleBytes: 0,
       rssBytes: 2 * 1024 * 1024,
       rssPerForwardedStreamBytes: 1.5 * 1024 * 1024,
+      memory: {
+        idle: memory(100, 34, 16),
+        loaded: memory(100 + 4 * subscribersPerPublisher * 1.5, 40, 32),
+        perForwardedStream: {
+          rss: subscribersPerPublisher > 1 ? 0.75 * MIB : 1.5 * MIB,
+          heapTotal: 0.9 * MIB,
+          heapUsed: 0.5 * MIB,
+          external: 0.25 * MIB,
+          native: 0.35 * MIB,
+        },
+      },
     },
     delivery: {
       ratio,
@@ -70,6 +84,18 @@ function report(
       eventLoopDelayMaxMs: 20,
       processes: [generator(0.3), generator(0.1)],
     },
+  };
+}
+
+function memory(rssMib: number, heapMib: number, youngMib: number) {
+  return {
+    rss: rssMib * MIB,
+    heapTotal: heapMib * MIB,
+    heapUsed: heapMib * 0.6 * MIB,
+    youngGeneration: youngMib * MIB,
+    external: 6 * MIB,
+    arrayBuffers: 3 * MIB,
+    native: (rssMib - heapMib - 6) * MIB,
   };
 }
 
@@ -111,6 +137,15 @@ describe('load report rendering', () => {
     const [, , row] = scenarioTable(scenarios).split('\n');
     expect(row).toContain('| 0 / 8 | 1.000 |');
     expect(row).toMatch(/\| 30 % of 2 \|$/);
+  });
+
+  it('splits the RSS per stream into heap, external and native memory, against the 1 MB goal', () => {
+    const table = memoryTable(scenarios).split('\n');
+    expect(table).toHaveLength(4);
+    expect(table[2]).toBe(
+      '| 1:1 × 4 | **1.50** ❌ | 0.90 | 0.25 | 0.35 | 0.50 | 16.00 → 32.00 | 100.00 → 106.00 |',
+    );
+    expect(table[3]).toContain('| **0.75** ✅ |');
   });
 
   it('draws one bar per scenario, coloured by the goal, with escaped names', () => {

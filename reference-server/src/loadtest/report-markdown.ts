@@ -62,6 +62,35 @@ export function scenarioTable(scenarios: readonly Scenario[]): string {
   return [...header, ...rows.map((row) => `| ${row} |`)].join('\n');
 }
 
+const mb = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(2);
+
+/**
+ * The Markdown table of where the SFU workers' memory went in each scenario: the RSS growth per forwarded
+ * stream split into the JavaScript heap (V8's reserved heap, young generation included), external memory
+ * (buffers) and the native rest, with the workers' totals idle and loaded.
+ */
+export function memoryTable(scenarios: readonly Scenario[]): string {
+  const header = [
+    '| Scenario | RSS per stream (MB) | JS heap per stream | External (buffers) per stream | Native per stream | Heap used per stream | Young generation idle → loaded (MB) | Worker RSS idle → loaded (MB) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const rows = scenarios.map(({ name, report: r }) => {
+    const { idle, loaded, perForwardedStream: per } = r.server.memory;
+    const meets = per.rss <= SFU_GOALS.rssPerStreamBytes ? '✅' : '❌';
+    return [
+      name,
+      `**${mb(per.rss)}** ${meets}`,
+      mb(per.heapTotal),
+      mb(per.external),
+      mb(per.native),
+      mb(per.heapUsed),
+      `${mb(idle.youngGeneration)} → ${mb(loaded.youngGeneration)}`,
+      `${mb(idle.rss)} → ${mb(loaded.rss)}`,
+    ].join(' | ');
+  });
+  return [...header, ...rows.map((row) => `| ${row} |`)].join('\n');
+}
+
 const escapeXml = (text: string): string =>
   text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 

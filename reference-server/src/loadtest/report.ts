@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import type { WorkerSample } from '../sfu/workers/pool-engine.js';
 import { type DeliverySummary, summarizeDelivery, type TrackWindow } from './delivery.js';
 import type { GeneratorSample } from './generator/protocol.js';
+import { type MemoryBreakdown, type MemoryPerStream, memoryOf, memoryPerStream } from './memory.js';
 import type { ResolvedLoadTestOptions } from './options.js';
 import type { SequenceCounts } from './sequence-tracker.js';
 import type { Distribution } from './summary.js';
@@ -74,6 +75,8 @@ export interface LoadTestReport {
     rssBytes: number;
     /** `(rssBytes − rssIdleBytes) / forwarded`. */
     rssPerForwardedStreamBytes: number;
+    /** Worker memory by owner before any session and at the end of the window (summed over workers). */
+    memory: { idle: MemoryBreakdown; loaded: MemoryBreakdown; perForwardedStream: MemoryPerStream };
   };
   /**
    * What the subscribers received against what their publishers sent in the window, over every
@@ -163,8 +166,10 @@ export function buildReport(input: ReportInput): LoadTestReport {
     begin.udpReceiveBufferErrors !== undefined && end.udpReceiveBufferErrors !== undefined
       ? end.udpReceiveBufferErrors - begin.udpReceiveBufferErrors
       : null;
-  const rssIdle = sum(input.idle.map((w) => w.rss));
-  const rss = sum(end.workers.map((w) => w.rss));
+  const memoryIdle = memoryOf(input.idle);
+  const memoryLoaded = memoryOf(end.workers);
+  const rssIdle = memoryIdle.rss;
+  const rss = memoryLoaded.rss;
   const generatorCpu = sum(processes.map((p) => p.cpuSeconds));
   const cpu = cpus();
   return {
@@ -192,6 +197,11 @@ export function buildReport(input: ReportInput): LoadTestReport {
       rssIdleBytes: rssIdle,
       rssBytes: rss,
       rssPerForwardedStreamBytes: Math.round(Math.max(0, rss - rssIdle) / input.streams.forwarded),
+      memory: {
+        idle: memoryIdle,
+        loaded: memoryLoaded,
+        perForwardedStream: memoryPerStream(memoryIdle, memoryLoaded, input.streams.forwarded),
+      },
     },
     delivery: summarizeDelivery(windows),
     connectMs: input.connectMs,

@@ -29,6 +29,9 @@ describe('runLoadTest', () => {
     // cpuSeconds is rounded to the millisecond in the report.
     expect(server.packetsOutPerCoreSecond / (server.packetsOut / server.cpuSeconds)).toBeCloseTo(1, 1);
     expect(server.rssBytes).toBeGreaterThan(0);
+    expect(server.memory.loaded.rss).toBe(server.rssBytes);
+    expect(server.memory.loaded.heapTotal).toBeGreaterThan(server.memory.loaded.heapUsed);
+    expect(server.memory.idle.youngGeneration).toBeGreaterThan(0);
     expect(delivery.expected).toBeGreaterThan(80);
     expect(delivery.ratio).toBeGreaterThan(0.95);
     // Expected is what the publisher sent, once per subscriber track (audio and video).

@@ -133,7 +133,7 @@ export class ProducerLayer implements KeyFrameSource {
    */
   receive(packet: RtpPacket, now: number): 'duplicate' | 'first' | 'ok' {
     const { header } = packet;
-    if (this.history?.get(header.sequenceNumber) !== undefined) return 'duplicate';
+    if (this.history?.has(header.sequenceNumber)) return 'duplicate';
     const first = this.#ssrc === undefined;
     if (first) this.#ssrc = header.ssrc;
     this.#lastPacketAt = now;

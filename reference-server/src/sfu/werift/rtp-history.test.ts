@@ -1,30 +1,98 @@
 import { describe, expect, it } from 'vitest';
 import { RtpHeader, RtpPacket } from 'werift';
-import { RtpPacketHistory } from './rtp-history.js';
+import { RTP_HISTORY_INITIAL_BYTES, RTP_HISTORY_MAX_BYTES, RtpPacketHistory } from './rtp-history.js';
 
-function packet(sequenceNumber: number): RtpPacket {
+/** A payload whose bytes all derive from the sequence number, so any mix-up in the ring shows. */
+function payloadOf(sequenceNumber: number, length: number): Buffer {
+  return Buffer.from(Array.from({ length }, (_, i) => (sequenceNumber * 7 + i) & 0xff));
+}
+
+function packet(sequenceNumber: number, length = 4, marker = false): RtpPacket {
   // Through real bytes, as the producer receives them.
   const built = new RtpPacket(
-    new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: 1000, ssrc: 42 }),
-    Buffer.from([sequenceNumber & 0xff, 1, 2, 3]),
+    new RtpHeader({
+      payloadType: 96,
+      sequenceNumber,
+      timestamp: 1000 + sequenceNumber * 3000,
+      ssrc: 42,
+      marker,
+    }),
+    payloadOf(sequenceNumber, length),
   );
   return RtpPacket.deSerialize(built.serialize());
+}
+
+/** What a retransmission uses of a stored packet. */
+function expectStored(history: RtpPacketHistory, original: RtpPacket): void {
+  const stored = history.get(original.header.sequenceNumber);
+  expect(stored).toBeDefined();
+  expect(stored?.header.sequenceNumber).toBe(original.header.sequenceNumber);
+  expect(stored?.header.timestamp).toBe(original.header.timestamp);
+  expect(stored?.header.marker).toBe(original.header.marker);
+  expect(stored?.payload.equals(original.payload)).toBe(true);
+  expect(history.has(original.header.sequenceNumber)).toBe(true);
 }
 
 describe('RtpPacketHistory', () => {
   it('returns a stored packet by its sequence number, across the 16-bit wrap', () => {
     const history = new RtpPacketHistory(16);
-    const stored = [65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2].map(packet);
+    const stored = [65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2].map((seq) => packet(seq));
     for (const p of stored) history.put(p);
-    for (const p of stored) expect(history.get(p.header.sequenceNumber)).toBe(p);
+    for (const p of stored) expectStored(history, p);
+    expect(history.has(3)).toBe(false);
+  });
+
+  it('keeps copies: neither the stored packet nor a returned one shares bytes with the ring', () => {
+    const history = new RtpPacketHistory(16);
+    const original = packet(5, 8, true);
+    const kept = Buffer.from(original.payload);
+    history.put(original);
+    original.payload.fill(0);
+    const first = history.get(5);
+    expect(first?.payload.equals(kept)).toBe(true);
+    first?.payload.fill(0xff);
+    expect(history.get(5)?.payload.equals(kept)).toBe(true);
+    expect(history.get(5)?.header.marker).toBe(true);
+  });
+
+  it('grows its payload ring to the stream and keeps every payload intact across wraps and growth', () => {
+    let now = 0;
+    const history = new RtpPacketHistory(512, { maxAgeMs: 1000, now: () => now });
+    expect(history.byteCapacity).toBe(RTP_HISTORY_INITIAL_BYTES);
+    const recent: RtpPacket[] = [];
+    // 100 packets/s of 700–1,300 bytes for 5 s: ≈ 100 KB live at the 1 s age limit.
+    for (let seq = 0; seq < 500; seq++) {
+      const p = packet(seq, 700 + ((seq * 37) % 600));
+      history.put(p);
+      recent.push(p);
+      if (recent.length > 100) recent.shift();
+      now += 10;
+      if (seq % 50 === 49) for (const kept of recent.slice(1)) expectStored(history, kept);
+    }
+    expect(history.byteCapacity).toBeGreaterThanOrEqual(100_000);
+    expect(history.byteCapacity).toBeLessThanOrEqual(256 * 1024);
+    // Older than the age limit at the last put (4,990 ms): released.
+    expect(history.get(0)).toBeUndefined();
+    expect(history.has(398)).toBe(false);
+    expect(history.has(399)).toBe(true);
+  });
+
+  it('releases the oldest packets early when the ring reaches its byte limit', () => {
+    const history = new RtpPacketHistory(4096, { maxAgeMs: 60_000, now: () => 0 });
+    const size = 1200;
+    const count = Math.ceil((RTP_HISTORY_MAX_BYTES * 1.5) / size);
+    for (let seq = 0; seq < count; seq++) history.put(packet(seq, size));
+    expect(history.byteCapacity).toBe(RTP_HISTORY_MAX_BYTES);
+    expect(history.get(0)).toBeUndefined();
+    expectStored(history, packet(count - 1, size));
+    expectStored(history, packet(count - 3000, size));
   });
 
   it('forgets a packet once `capacity` newer ones overwrote its slot, and never returns another one', () => {
     const history = new RtpPacketHistory(16);
     for (let seq = 100; seq < 120; seq++) history.put(packet(seq));
     expect(history.get(103)).toBeUndefined(); // overwritten by 119
-    expect(history.get(104)).toBe(history.get(104));
-    expect(history.get(104)?.header.sequenceNumber).toBe(104);
+    expectStored(history, packet(104));
     expect(history.get(119)?.header.sequenceNumber).toBe(119);
     expect(history.get(120)).toBeUndefined(); // same slot as 104, never stored
     expect(history.get(88)).toBeUndefined();
@@ -35,6 +103,9 @@ describe('RtpPacketHistory', () => {
     history.put(packet(7));
     history.clear();
     expect(history.get(7)).toBeUndefined();
+    expect(history.has(7)).toBe(false);
+    history.put(packet(8));
+    expectStored(history, packet(8));
   });
 
   it('rejects a capacity that is not a power of two in range', () => {

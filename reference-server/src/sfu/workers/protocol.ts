@@ -66,6 +66,8 @@ export interface WorkerUsage {
   cpuSystemMicros: number;
   /** Resident set size, in bytes. */
   rss: number;
+  /** Where the resident memory goes (see {@link WorkerMemory}). */
+  memory: WorkerMemory;
   /**
    * When the worker took this sample: milliseconds since the Unix epoch with sub-millisecond precision
    * (`performance.timeOrigin + performance.now()`). Rates over the worker's counters use these times,
@@ -76,6 +78,26 @@ export interface WorkerUsage {
   routers: number;
   transports: number;
   consumers: number;
+}
+
+/**
+ * A worker's memory by owner, in bytes (`process.memoryUsage()` and `v8.getHeapSpaceStatistics()`), so
+ * that a load test can tell the JavaScript heap, buffers and native allocations apart.
+ */
+export interface WorkerMemory {
+  /** Bytes V8 has reserved for the JavaScript heap (all spaces). */
+  heapTotal: number;
+  /** Bytes of live and not yet collected objects in the heap. */
+  heapUsed: number;
+  /**
+   * The young generation's reserved size (V8's `new_space`): short-lived objects, most of them garbage
+   * between two scavenges. Part of {@link heapTotal}.
+   */
+  youngGeneration: number;
+  /** Memory of C++ objects bound to JavaScript objects, including {@link arrayBuffers}. */
+  external: number;
+  /** `ArrayBuffer`s and Node `Buffer`s (their backing stores). Part of {@link external}. */
+  arrayBuffers: number;
 }
 
 /** Worker → parent: usage and the counters of every producer and consumer. */

@@ -3,6 +3,7 @@
  * events and counters of its entities. Independent of the process plumbing (`worker-main.ts` connects it
  * to the IPC channel), so it can be tested in one process.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { SfuError } from '../errors.js';
 import type {
   Consumer,
@@ -23,6 +24,7 @@ import {
   type RouterInfo,
   type SubscriberTransportInfo,
   type SubscriberTransportRequest,
+  type WorkerMemory,
   type WorkerMessage,
   type WorkerStatsMessage,
 } from './protocol.js';
@@ -92,7 +94,7 @@ export class WorkerHost {
         cpuUserMicros: cpu.user,
         cpuSystemMicros: cpu.system,
         sampledAt: performance.timeOrigin + performance.now(),
-        rss: process.memoryUsage.rss(),
+        ...memoryUsage(),
         routers,
         transports,
         consumers: Object.keys(consumers).length,
@@ -233,6 +235,16 @@ export class WorkerHost {
       });
     }
   }
+}
+
+/** RSS and its breakdown: one `process.memoryUsage()` and one heap-space read (a few µs together). */
+function memoryUsage(): { rss: number; memory: WorkerMemory } {
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  return {
+    rss,
+    memory: { heapTotal, heapUsed, youngGeneration: young?.space_size ?? 0, external, arrayBuffers },
+  };
 }
 
 function producerInfo(producer: Producer): ProducerInfo {

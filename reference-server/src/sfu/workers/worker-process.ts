@@ -16,6 +16,26 @@ import { forEachBatchedPacket } from './rtp-batch.js';
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/**
+ * The size of V8's young generation in a worker, in MiB per semi-space (V8's `--max-semi-space-size`).
+ *
+ * Forwarding allocates ≈ 5 KB of short-lived objects per packet received (mostly werift's header parsing
+ * and buffer views: SFU-PROFILE.md §8), ≈ 25 MB/s at 64 one-to-one streams. With Node's defaults V8 grows
+ * the semi-spaces up to 64 MiB each under that rate, and the young generation's 128 MiB — nearly all of it
+ * garbage between scavenges — was three quarters of the worker's RSS growth (≈ 1.75 of 2.3 MB per
+ * forwarded stream at 1:1 × 64). Capped at 16 MiB (32 MiB in all) it stops growing beyond ≈ 10 streams.
+ * Scavenges become ≈ 4× as frequent but each copies only the live objects: ≈ +1–2 % of the worker's CPU
+ * with the history keeping copies (`rtp-history.ts`); 8 MiB would save another ≈ 0.2 MB per stream at
+ * 64 streams for about as much CPU again (`workerExecArgv` overrides this).
+ */
+export const WORKER_SEMI_SPACE_MIB = 16;
+
+/**
+ * Node.js flags every worker starts with, before the pool's `workerExecArgv` (a later occurrence of the
+ * same flag there overrides these).
+ */
+export const WORKER_DEFAULT_EXEC_ARGV: readonly string[] = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`];
+
 /** How long a new worker may take to come up before the start fails. */
 const READY_TIMEOUT_MS = 15_000;
 
@@ -72,7 +92,7 @@ export class WorkerProcess extends TypedEmitter<WorkerProcessEvents> {
   /** Spawns a worker and resolves once its engine is ready. */
   static start(init: WorkerInit): Promise<WorkerProcess> {
     const child = fork(WORKER_ENTRY, [JSON.stringify(init)], {
-      execArgv: ['--import', TSX_LOADER, ...(init.execArgv ?? [])],
+      execArgv: ['--import', TSX_LOADER, ...WORKER_DEFAULT_EXEC_ARGV, ...(init.execArgv ?? [])],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
