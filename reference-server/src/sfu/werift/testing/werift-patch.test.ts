@@ -107,4 +107,21 @@ describe('werift patch', () => {
     expect(awaited).toEqual([3]);
     expect(seen).toEqual([1, 2, 3]);
   });
+
+  it('keeps event methods on the prototype (no closures per event) and binds what it hands out', async () => {
+    const event = new Event<[string]>();
+    for (const method of ['execute', 'subscribe', 'complete', 'error', 'once', 'asPromise', 'watch']) {
+      expect(Object.hasOwn(event, method)).toBe(false);
+    }
+    const seen: string[] = [];
+    const { subscribe } = event.returnListener;
+    subscribe((value) => seen.push(value));
+    const { execute, complete } = event.returnTrigger;
+    const next = event.asPromise();
+    execute('a');
+    expect(await next).toEqual(['a']);
+    complete();
+    expect(seen).toEqual(['a']);
+    expect(event.ended).toBe(true);
+  });
 });
