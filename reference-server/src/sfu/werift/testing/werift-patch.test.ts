@@ -108,6 +108,43 @@ describe('werift patch', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  it('parses CSRCs and one-byte, two-byte and unknown-profile header extensions as werift always did', () => {
+    // Version 2, extension bit, two CSRCs; payload type 96; one-byte extensions 1 (2 bytes), padding, 3 (1 byte).
+    const oneByte = Buffer.from([
+      0x92, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 7, 0, 0, 0, 8, 0xbe, 0xde, 0, 2, 0x11, 0xaa, 0xbb,
+      0x00, 0x30, 0xcc, 0, 0, 9, 9,
+    ]);
+    const one = RtpHeader.deSerialize(oneByte);
+    expect(one.csrc).toEqual([7, 8]);
+    expect(one.extensionProfile).toBe(0xbede);
+    expect(one.extensions).toEqual([
+      { id: 1, payload: Buffer.from([0xaa, 0xbb]) },
+      { id: 3, payload: Buffer.from([0xcc]) },
+    ]);
+    expect(one.payloadOffset).toBe(32);
+
+    // Two-byte profile (0x1000): extensions 5 (1 byte) and 6 (3 bytes); no CSRC.
+    const twoByte = Buffer.from([
+      0x90, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0x10, 0x00, 0, 2, 5, 1, 0xdd, 6, 3, 1, 2, 3, 0, 4,
+    ]);
+    const two = RtpHeader.deSerialize(twoByte);
+    expect(two.csrc).toEqual([]);
+    expect(two.extensions).toEqual([
+      { id: 5, payload: Buffer.from([0xdd]) },
+      { id: 6, payload: Buffer.from([1, 2, 3]) },
+    ]);
+    expect(two.payloadOffset).toBe(24);
+
+    // Any other profile: one extension holding the whole block.
+    const other = RtpHeader.deSerialize(
+      Buffer.from([0x90, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0x12, 0x34, 0, 1, 1, 2, 3, 4, 0xee]),
+    );
+    expect(other.extensions).toEqual([{ id: 0, payload: Buffer.from([1, 2, 3, 4]) }]);
+    expect(other.payloadOffset).toBe(20);
+    // A truncated header still throws, as before.
+    expect(() => RtpHeader.deSerialize(oneByte.subarray(0, 14))).toThrow(RangeError);
+  });
+
   it('keeps event methods on the prototype (no closures per event) and binds what it hands out', async () => {
     const event = new Event<[string]>();
     for (const method of ['execute', 'subscribe', 'complete', 'error', 'once', 'asPromise', 'watch']) {
