@@ -115,8 +115,8 @@ statistics, idle and at the end of the window; per stream = growth ÷ forwarded 
 ${memoryTable(scenarios)}
 
 - *JS heap*: V8's reserved heap (\`heapTotal\`), the young generation included (workers run with
-  \`--max-semi-space-size=16\`: forwarding allocates ≈ 5 KB per packet received, and an uncapped young
-  generation grows to 128 MB of mostly garbage); *Heap used*: live and not yet collected objects.
+  \`--max-semi-space-size=8\`: forwarding allocates several KB per packet received, and an uncapped
+  young generation grows to 128 MB of mostly garbage); *Heap used*: live and not yet collected objects.
 - *External*: memory outside the heap held by JavaScript objects (packet buffers, the RTP history).
 - *Native*: RSS − JS heap − external (werift and Node's own allocations, the native datapath's queue).
 

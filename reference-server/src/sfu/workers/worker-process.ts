@@ -23,12 +23,13 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
  * and buffer views: SFU-PROFILE.md §8), ≈ 25 MB/s at 64 one-to-one streams. With Node's defaults V8 grows
  * the semi-spaces up to 64 MiB each under that rate, and the young generation's 128 MiB — nearly all of it
  * garbage between scavenges — was three quarters of the worker's RSS growth (≈ 1.75 of 2.3 MB per
- * forwarded stream at 1:1 × 64). Capped at 16 MiB (32 MiB in all) it stops growing beyond ≈ 10 streams.
- * Scavenges become ≈ 4× as frequent but each copies only the live objects: ≈ +1–2 % of the worker's CPU
- * with the history keeping copies (`rtp-history.ts`); 8 MiB would save another ≈ 0.2 MB per stream at
- * 64 streams for about as much CPU again (`workerExecArgv` overrides this).
+ * forwarded stream at 1:1 × 64). Capped at 8 MiB (16 MiB in all) it stops growing beyond a few streams.
+ * Scavenges become more frequent but each copies only the live objects: with the history keeping copies
+ * (`rtp-history.ts`) and werift's header parsing patched to allocate less, back-to-back runs at 1:1 × 64
+ * gave the same packets per core-second with 8 as with 16 MiB (11,200–11,300 vs 10,100–11,300) and
+ * 0.84–0.85 instead of 1.01–1.03 MB per forwarded stream (`workerExecArgv` overrides this).
  */
-export const WORKER_SEMI_SPACE_MIB = 16;
+export const WORKER_SEMI_SPACE_MIB = 8;
 
 /**
  * Node.js flags every worker starts with, before the pool's `workerExecArgv` (a later occurrence of the
