@@ -37,7 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium over a lossy
   });
 
   it('keeps decoding video through 5 % loss and 50 ms jitter, repaired by NACK/RTX on both legs', {
-    timeout: 60_000,
+    timeout: 100_000,
   }, async () => {
     const engine = new WeriftEngine();
     const publisherRelay = await LossyUdpRelay.open({ ...NETWORK, seed: 7 });
@@ -58,7 +58,9 @@ describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium over a lossy
       publisherRelay.setEnginePort(firstCandidatePort(answer));
       const shownAnswer = candidatesToPort(answer, publisherRelay.peerFacingPort);
       await publisherPage.evaluate((sdp) => (globalThis as unknown as PageApi).setAnswer(sdp), shownAnswer);
-      await until(() => publisher.connectionState === 'connected', 'the publisher to connect', 20_000);
+      // Handshake flights cross the lossy relay too: a lost DTLS flight is resent after 1, 2, 4, 8 s…, so
+      // a loaded machine can need well over 20 s (it did once in a full run).
+      await until(() => publisher.connectionState === 'connected', 'the publisher to connect', 40_000);
 
       // Subscriber leg.
       const subscriber = await router.createSubscriberTransport({
@@ -78,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))('werift engine with Chromium over a lossy
       const readStats = (): Promise<ReceiveStats> =>
         subscriberPage.evaluate(() => (globalThis as unknown as PageApi).receiveStats());
       let stats = await readStats();
-      const deadline = performance.now() + 20_000;
+      const deadline = performance.now() + 40_000;
       while (stats.framesDecoded < 10 && performance.now() < deadline) {
         await sleep(250);
         stats = await readStats();
