@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSfuEngine } from '../../../../reference-server/src/sfu/index.js';
 import { LossyUdpRelay } from '../../../../reference-server/src/sfu/werift/testing/lossy-relay.js';
+import type { OtPageGlobal, OtSubscriber } from '../../../../reference-server/test/browser/opentok-page.js';
 import { Participant } from '../../../../reference-server/test/browser/participant.js';
 import { type ClientE2e, startClientE2e } from './support/client-fixture.js';
 import { ParleyParticipant, type RecordedEvent } from './support/parley-participant.js';
@@ -42,31 +43,9 @@ afterAll(async () => {
   expect(offLoopback).toEqual([]);
 });
 
-/** The parts of OpenTok.js the page code below uses (the page loads it as the global `OT`). */
-interface OtSubscriber {
-  on(event: string, handler: (event: { reason?: string }) => void): void;
-  getRtcStatsReport(): Promise<
-    Map<string, { type: string; kind?: string; frameWidth?: number; framesDecoded?: number }>
-  >;
-}
-interface OtSession {
-  streams: { get(id: string): unknown };
-  publish(publisher: unknown, callback: (error?: Error) => void): void;
-  subscribe(
-    stream: unknown,
-    element: unknown,
-    options: object,
-    callback: (error?: Error) => void,
-  ): OtSubscriber;
-}
-/** The OpenTok.js page's globals (the test's TypeScript has no DOM types). */
-interface OtGlobal {
-  OT: {
-    sessions: { find(predicate: () => boolean): OtSession };
-    initPublisher(element: unknown, options: object): { stream: { streamId: string } };
-  };
+/** The OpenTok.js page's globals, with what this test adds to them. */
+interface OtGlobal extends OtPageGlobal {
   T: { events: RecordedEvent[] };
-  document: { createElement(tag: string): unknown; body: { appendChild(element: unknown): void } };
   squeezedSubscriber?: OtSubscriber;
 }
 

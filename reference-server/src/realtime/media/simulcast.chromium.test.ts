@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser, type TestBrowser } from '../../../test/browser/browser.js';
+import type { OtPageGlobal, OtSubscriber } from '../../../test/browser/opentok-page.js';
 import { Participant } from '../../../test/browser/participant.js';
 import { type AppFixture, startAppFixture } from '../../../test/e2e/support/app-fixture.js';
 import { createSfuEngine } from '../../sfu/index.js';
@@ -28,29 +29,8 @@ afterAll(async () => {
   sfu.close();
 });
 
-/** The parts of OpenTok.js the page code below uses (the page loads it as the global `OT`). */
-interface OtSubscriber {
-  getRtcStatsReport(): Promise<
-    Map<string, { type: string; kind?: string; frameWidth?: number; framesDecoded?: number }>
-  >;
-}
-interface OtSession {
-  streams: { get(id: string): unknown };
-  publish(publisher: unknown, callback: (error?: Error) => void): void;
-  subscribe(
-    stream: unknown,
-    element: unknown,
-    options: object,
-    callback: (error?: Error) => void,
-  ): OtSubscriber;
-}
-/** The page's globals (the server's TypeScript has no DOM types). */
-interface OtGlobal {
-  OT: {
-    sessions: { find(predicate: () => boolean): OtSession };
-    initPublisher(element: unknown, options: object): { stream: { streamId: string } };
-  };
-  document: { createElement(tag: string): unknown; body: { appendChild(element: unknown): void } };
+/** The page's globals, with the subscriber this test keeps there. */
+interface OtGlobal extends OtPageGlobal {
   simulcastSubscriber?: OtSubscriber;
 }
 

@@ -13,22 +13,14 @@ import {
   SrtpSession,
 } from 'werift';
 import {
-  loadNativeDatapath,
   loadNativeDatapathFrom,
   NATIVE_DATAPATH_PATH,
-  type NativeDatapath,
+  requireNativeDatapath,
   selectDatapath,
 } from './datapath.js';
 import { type DtlsTransportWithSrtp, useNativeDecryption } from './ingress.js';
 import { sendQueueOf } from './send-queue.js';
 import { nativeSrtpFor, type WeriftSrtpSession } from './srtp-contexts.js';
-
-/** The addon must be built wherever the tests run (`pnpm install` builds it; it needs a C compiler). */
-function addon(): NativeDatapath {
-  const { datapath, reason } = loadNativeDatapath();
-  if (datapath === undefined) throw new Error(`the native datapath is not available: ${reason}`);
-  return datapath;
-}
 
 const PROFILES = [
   ['AEAD_AES_128_GCM', ProtectionProfileAeadAes128Gcm, 16],
@@ -101,7 +93,7 @@ async function udpSocket(): Promise<Socket> {
 
 describe.each(PROFILES)('native SRTP, %s', (_name, profile, tagLength) => {
   it('protects byte for byte as werift does, for any rollover counter and with padding', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a } = sessionPair(profile);
     const pair = nativeSrtpFor(native, asSession(a));
     expect(pair?.tagLength).toBe(tagLength);
@@ -124,7 +116,7 @@ describe.each(PROFILES)('native SRTP, %s', (_name, profile, tagLength) => {
   });
 
   it('decrypts in place what werift protected, and werift decrypts what it protected', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(profile);
     const forB = nativeSrtpFor(native, asSession(b));
     const forA = nativeSrtpFor(native, asSession(a));
@@ -144,7 +136,7 @@ describe.each(PROFILES)('native SRTP, %s', (_name, profile, tagLength) => {
   });
 
   it('refuses a packet that does not authenticate: a flipped bit, the wrong rollover counter, a short packet', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a } = sessionPair(profile);
     const pair = nativeSrtpFor(native, asSession(a));
     const out = Buffer.alloc(2048);
@@ -177,7 +169,7 @@ describe.each(PROFILES)('native SRTP, %s', (_name, profile, tagLength) => {
 
 describe('native SRTP arguments', () => {
   it('names the argument it rejects', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     expect(() => native.createSrtpContext(2, randomBytes(16), randomBytes(12), null)).toThrow(/profile/);
     expect(() => native.createSrtpContext(7, randomBytes(15), randomBytes(12), null)).toThrow(/sessionKey/);
     expect(() => native.createSrtpContext(7, randomBytes(16), randomBytes(8), null)).toThrow(/sessionSalt/);
@@ -220,14 +212,14 @@ describe('native SRTP arguments', () => {
 
   it('selects the datapath asked for, and fails loudly only when native is required but missing', () => {
     expect(selectDatapath('javascript')).toBeUndefined();
-    expect(selectDatapath('auto')).toBe(addon());
-    expect(selectDatapath('native')).toBe(addon());
+    expect(selectDatapath('auto')).toBe(requireNativeDatapath());
+    expect(selectDatapath('native')).toBe(requireNativeDatapath());
   });
 });
 
 describe('native sends', () => {
   it('batches protected packets per turn with sendmmsg, and the receiver decrypts them in order', async () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(ProtectionProfileAeadAes128Gcm);
     const pair = nativeSrtpFor(native, asSession(a));
     const sender = await udpSocket();
@@ -267,7 +259,7 @@ describe('native sends', () => {
   });
 
   it('drops what was queued for a socket closed before the flush, and releases its descriptor', async () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a } = sessionPair(ProtectionProfileAeadAes128Gcm);
     const pair = nativeSrtpFor(native, asSession(a));
     const sender = createSocket('udp4');
@@ -298,7 +290,7 @@ describe('native sends', () => {
 
 describe('native decryption of a werift transport', () => {
   it('replaces the incoming cipher: same plaintext and padding, authentication failures as werift reports them', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(ProtectionProfileAeadAes128Gcm);
     const transport = { srtp: b } as unknown as DtlsTransportWithSrtp;
     expect(useNativeDecryption(native, {})).toBe(false);

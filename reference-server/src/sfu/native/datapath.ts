@@ -117,10 +117,12 @@ export function loadNativeDatapathFrom(path: string, platform: string = process.
  */
 export function selectDatapath(choice: DatapathChoice): NativeDatapath | undefined {
   if (choice === 'javascript') return undefined;
-  const result = loadNativeDatapath();
-  if (result.datapath !== undefined) return result.datapath;
-  if (choice === 'native') {
-    throw new SfuError('INVALID_ARGUMENT', `datapath is native but ${result.reason}`);
-  }
-  return undefined;
+  return choice === 'native' ? requireNativeDatapath() : loadNativeDatapath().datapath;
+}
+
+/** The addon; throws an `SfuError` (`INVALID_ARGUMENT`) saying why when it cannot be used. */
+export function requireNativeDatapath(): NativeDatapath {
+  const { datapath, reason } = loadNativeDatapath();
+  if (datapath === undefined) throw new SfuError('INVALID_ARGUMENT', `datapath is native but ${reason}`);
+  return datapath;
 }

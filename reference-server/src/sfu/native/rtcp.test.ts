@@ -6,15 +6,9 @@ import {
   SrtcpSession,
   SrtpAuthenticationError,
 } from 'werift';
-import { loadNativeDatapath, type NativeDatapath } from './datapath.js';
+import { requireNativeDatapath } from './datapath.js';
 import { type DtlsTransportWithSrtcp, useNativeRtcp } from './rtcp.js';
 import { nativeSrtpFor, type WeriftSrtpSession } from './srtp-contexts.js';
-
-function addon(): NativeDatapath {
-  const { datapath, reason } = loadNativeDatapath();
-  if (datapath === undefined) throw new Error(`the native datapath is not available: ${reason}`);
-  return datapath;
-}
 
 /** werift's SRTCP keys and cipher, as the tests reach them. */
 interface Keys {
@@ -49,7 +43,7 @@ describe.each([
   ['AES_CM_128_HMAC_SHA1_80', ProtectionProfileAes128CmHmacSha1_80],
 ] as const)('native SRTCP, %s', (_name, profile) => {
   it('protects byte for byte as werift does and decrypts what werift protected', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(profile);
     const mine = nativeSrtpFor(native, a as unknown as WeriftSrtpSession, 'srtcp');
     const theirs = nativeSrtpFor(native, b as unknown as WeriftSrtpSession, 'srtcp');
@@ -66,7 +60,7 @@ describe.each([
   });
 
   it('authenticates a packet sent unencrypted (E = 0) without decrypting it, and refuses tampering', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(profile);
     const theirs = nativeSrtpFor(native, b as unknown as WeriftSrtpSession, 'srtcp');
     const raw = receiverReport();
@@ -96,7 +90,7 @@ describe.each([
   });
 
   it('replaces the ciphers of a werift SRTCP session: its packets still cross, tampering still throws', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const { a, b } = sessionPair(profile);
     expect(useNativeRtcp(native, {})).toBe(false);
     expect(useNativeRtcp(native, { srtcp: a } as unknown as DtlsTransportWithSrtcp)).toBe(true);
@@ -112,7 +106,7 @@ describe.each([
   });
 
   it('names the argument it rejects', () => {
-    const native = addon();
+    const native = requireNativeDatapath();
     const context = native.createSrtpContext(7, randomBytes(16), randomBytes(12), null);
     expect(() => native.protectRtcp(context, Buffer.alloc(4), 1, Buffer.alloc(64))).toThrow(/packet/);
     expect(() => native.protectRtcp(context, receiverReport(), -1, Buffer.alloc(64))).toThrow(/index/);

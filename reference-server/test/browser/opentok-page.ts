@@ -1,0 +1,33 @@
+/**
+ * The parts of OpenTok.js that test page code (functions run in the page through `page.evaluate`) uses,
+ * typed for the tests' TypeScript, which has no DOM types. The page loads OpenTok.js as the global `OT`.
+ */
+
+/** An OpenTok.js subscriber, as the tests read it. */
+export interface OtSubscriber {
+  on(event: string, handler: (event: { reason?: string }) => void): void;
+  getRtcStatsReport(): Promise<
+    Map<string, { type: string; kind?: string; frameWidth?: number; framesDecoded?: number }>
+  >;
+}
+
+/** An OpenTok.js session, as the tests use it. */
+export interface OtSession {
+  streams: { get(id: string): unknown };
+  publish(publisher: unknown, callback: (error?: Error) => void): void;
+  subscribe(
+    stream: unknown,
+    element: unknown,
+    options: object,
+    callback: (error?: Error) => void,
+  ): OtSubscriber;
+}
+
+/** The page's globals the tests use: OpenTok.js and the document to put its elements in. */
+export interface OtPageGlobal {
+  OT: {
+    sessions: { find(predicate: () => boolean): OtSession };
+    initPublisher(element: unknown, options: object): { stream: { streamId: string } };
+  };
+  document: { createElement(tag: string): unknown; body: { appendChild(element: unknown): void } };
+}
