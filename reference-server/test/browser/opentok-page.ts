@@ -2,6 +2,7 @@
  * The parts of OpenTok.js that test page code (functions run in the page through `page.evaluate`) uses,
  * typed for the tests' TypeScript, which has no DOM types. The page loads OpenTok.js as the global `OT`.
  */
+import type { Page } from 'playwright-core';
 
 /** An OpenTok.js subscriber, as the tests read it. */
 export interface OtSubscriber {
@@ -30,4 +31,28 @@ export interface OtPageGlobal {
     initPublisher(element: unknown, options: object): { stream: { streamId: string } };
   };
   document: { createElement(tag: string): unknown; body: { appendChild(element: unknown): void } };
+}
+
+/**
+ * Publishes the page's fake camera at 1280x720 into its connected session (OpenTok.js sends three
+ * simulcast layers at that size when the session asks for simulcast); resolves with the stream ID.
+ */
+export function publishHd(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const { OT, document } = globalThis as unknown as OtPageGlobal;
+    const session = OT.sessions.find(() => true);
+    const element = document.createElement('div');
+    document.body.appendChild(element);
+    const publisher = OT.initPublisher(element, {
+      insertMode: 'append',
+      resolution: '1280x720',
+      frameRate: 15,
+      width: 320,
+      height: 180,
+    });
+    await new Promise<void>((resolve, reject) =>
+      session.publish(publisher, (error) => (error ? reject(error) : resolve())),
+    );
+    return publisher.stream.streamId;
+  });
 }

@@ -14,7 +14,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSfuEngine } from '../../../../reference-server/src/sfu/index.js';
 import { LossyUdpRelay } from '../../../../reference-server/src/sfu/werift/testing/lossy-relay.js';
-import type { OtPageGlobal, OtSubscriber } from '../../../../reference-server/test/browser/opentok-page.js';
+import {
+  type OtPageGlobal,
+  type OtSubscriber,
+  publishHd,
+} from '../../../../reference-server/test/browser/opentok-page.js';
 import { Participant } from '../../../../reference-server/test/browser/participant.js';
 import { type ClientE2e, startClientE2e } from './support/client-fixture.js';
 import { ParleyParticipant, type RecordedEvent } from './support/parley-participant.js';
@@ -53,27 +57,6 @@ interface OtGlobal extends OtPageGlobal {
 interface Decoded {
   framesDecoded: number;
   frameWidth: number;
-}
-
-/** Publishes the fake camera at 1280x720 (OpenTok.js sends three simulcast layers at that size). */
-function publishHd(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const { OT, document } = globalThis as unknown as OtGlobal;
-    const session = OT.sessions.find(() => true);
-    const element = document.createElement('div');
-    document.body.appendChild(element);
-    const publisher = OT.initPublisher(element, {
-      insertMode: 'append',
-      resolution: '1280x720',
-      frameRate: 15,
-      width: 320,
-      height: 180,
-    });
-    await new Promise<void>((resolve, reject) =>
-      session.publish(publisher, (error) => (error ? reject(error) : resolve())),
-    );
-    return publisher.stream.streamId;
-  });
 }
 
 /** Subscribes with OpenTok.js, recording the subscriber's video events in the page's `T.events`. */

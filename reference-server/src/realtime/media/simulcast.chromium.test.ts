@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser, type TestBrowser } from '../../../test/browser/browser.js';
-import type { OtPageGlobal, OtSubscriber } from '../../../test/browser/opentok-page.js';
+import { type OtPageGlobal, type OtSubscriber, publishHd } from '../../../test/browser/opentok-page.js';
 import { Participant } from '../../../test/browser/participant.js';
 import { type AppFixture, startAppFixture } from '../../../test/e2e/support/app-fixture.js';
 import { createSfuEngine } from '../../sfu/index.js';
@@ -32,27 +32,6 @@ afterAll(async () => {
 /** The page's globals, with the subscriber this test keeps there. */
 interface OtGlobal extends OtPageGlobal {
   simulcastSubscriber?: OtSubscriber;
-}
-
-/** Publishes the fake camera at 1280x720 (OpenTok.js asks for three layers at that size). */
-function publishHd(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const { OT, document } = globalThis as unknown as OtGlobal;
-    const session = OT.sessions.find(() => true);
-    const element = document.createElement('div');
-    document.body.appendChild(element);
-    const publisher = OT.initPublisher(element, {
-      insertMode: 'append',
-      resolution: '1280x720',
-      frameRate: 15,
-      width: 320,
-      height: 180,
-    });
-    await new Promise<void>((resolve, reject) =>
-      session.publish(publisher, (error) => (error ? reject(error) : resolve())),
-    );
-    return publisher.stream.streamId;
-  });
 }
 
 /** Subscribes with an optional preferred resolution; the subscriber is kept on the page. */
