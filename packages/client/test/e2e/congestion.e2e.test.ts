@@ -256,8 +256,8 @@ describe('simulcast congestion in Chromium', () => {
       squeezed = await squeezableOpenTok(sessionId, streamId);
       const { relay, subscriber } = squeezed;
       await squeeze(relay, subscriber);
-      // The SFU tries the lowest layer again after 10 s; the link cannot carry it: fresh loss and a
-      // falling REMB disable video again.
+      // The SFU tries the lowest layer again after 10 s; the link cannot carry it: the fresh loss (not
+      // the REMB, still catching up from the squeeze) disables video again.
       const events = await until(
         () => videoEvents(subscriber),
         (list) => list.length > 2,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_PUBLISHER_BITRATE, SubscriberFeedbackEstimator } from './bitrate-estimator.js';
+import {
+  MIN_PUBLISHER_BITRATE,
+  MIN_SUBSCRIBER_LOSS_BITRATE,
+  SubscriberFeedbackEstimator,
+} from './bitrate-estimator.js';
 
 const MAX = 2_000_000;
 
@@ -65,6 +69,31 @@ describe('SubscriberFeedbackEstimator', () => {
     expect(clean.signals()).toEqual({ remb: 300_000, lossBitrate: Number.POSITIVE_INFINITY });
     clock.now += 10_000;
     expect(clean.signals()).toEqual({ lossBitrate: Number.POSITIVE_INFINITY });
+  });
+
+  it("keeps lowering a subscriber's loss estimate below the publisher's floor while loss goes on", () => {
+    const { estimate, tick } = estimator();
+    let sent = 0;
+    const squeezed = estimate.addSubscriber(() => sent);
+    squeezed.receiverReport(0, 1000);
+    tick();
+    const estimates: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      sent += 100;
+      squeezed.receiverReport(60 * i, 1000 + 100 * i); // 60 % loss, every second
+      tick();
+      estimates.push(squeezed.signals().lossBitrate);
+    }
+    // Each second of fresh loss shows (the layer selector reads a falling estimate as fresh congestion),
+    // well below the publisher's floor, down to the subscriber floor.
+    for (let i = 1; i < estimates.length; i++) {
+      const [now, before] = [estimates[i] as number, estimates[i - 1] as number];
+      if (before > MIN_SUBSCRIBER_LOSS_BITRATE) expect(now).toBeLessThan(before);
+    }
+    expect(estimates.some((e) => e < MIN_PUBLISHER_BITRATE / 2)).toBe(true);
+    expect(Math.min(...estimates)).toBeGreaterThanOrEqual(MIN_SUBSCRIBER_LOSS_BITRATE);
+    // What the publisher is told stays at its floor.
+    expect(estimate.announced).toBeGreaterThanOrEqual(MIN_PUBLISHER_BITRATE);
   });
 
   it('climbs back by at most 10 % a second when the weak subscriber recovers or leaves', () => {

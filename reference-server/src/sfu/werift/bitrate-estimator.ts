@@ -23,6 +23,13 @@ import type { PublisherBitrateEstimator } from './rtcp.js';
 /** The lowest bitrate ever announced (a video encoder at ≈ 100 kbps still sends a usable picture). */
 export const MIN_PUBLISHER_BITRATE = 100_000;
 
+/**
+ * The lowest a subscriber's own loss-based estimate goes: far below {@link MIN_PUBLISHER_BITRATE}, so
+ * that fresh loss keeps lowering it on a link narrower than the publisher's floor (the layer selector
+ * reads a falling estimate as fresh congestion; one pinned at the publisher's floor never falls). What is
+ * announced to the publisher is still clamped to its floor.
+ */
+export const MIN_SUBSCRIBER_LOSS_BITRATE = 10_000;
 /** A subscriber's REMB older than this is ignored (it stopped sending them, or left the path). */
 const REMB_TTL_MS = 5_000;
 /** GCC's loss thresholds and factors. */
@@ -222,7 +229,7 @@ export class SubscriberFeedbackEstimator implements PublisherBitrateEstimator {
     // No packets and no report: nothing learnt, the estimate holds.
     if (sent <= 0 && reportedLoss < 0) return;
     if (loss > HIGH_LOSS) {
-      state.lossBitrate = Math.max(this.#min, state.lossBitrate * (1 - loss / 2));
+      state.lossBitrate = Math.max(MIN_SUBSCRIBER_LOSS_BITRATE, state.lossBitrate * (1 - loss / 2));
     } else if (loss < LOW_LOSS) {
       state.lossBitrate = Math.min(
         this.#max,

@@ -116,7 +116,7 @@ describe('LayerSelector', () => {
     expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
   });
 
-  it('keeps resumed video on signals left from the pause, and pauses again when one falls', () => {
+  it('keeps resumed video on signals left from the pause, and pauses again on fresh loss', () => {
     const time = clock();
     const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
     const squeezed = { remb: 40_000, lossBitrate: 100_000 };
@@ -132,9 +132,37 @@ describe('LayerSelector', () => {
       const rising = { remb: 40_000 * 1.08 ** i, lossBitrate: 100_000 * 1.08 ** i };
       expect(selector.select(layers(), { maxWidth: 320 }, rising)).toBe(0);
     }
-    // A falling REMB is fresh overuse: far below the rate, it pauses at once.
+    // A REMB that falls while still catching up is Chrome falling back to its link capacity from the
+    // squeeze (β × 40 kbps), not an overuse of the rate sent now: video stays.
     time.advance(1_000);
-    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 50_000, lossBitrate: 160_000 })).toBe(
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 34_000, lossBitrate: 160_000 })).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 34_000, lossBitrate: 172_000 })).toBe(0);
+    // Fresh loss lowers the estimate far below the rate: video pauses at once.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 36_000, lossBitrate: 60_000 })).toBe(
+      VIDEO_PAUSED,
+    );
+  });
+
+  it('counts a resumed REMB again once it has caught up with the rate', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    expect(selector.select(layers(), { maxWidth: 320 }, open)).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 40_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+    time.advance(10_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 40_000, lossBitrate: Infinity })).toBe(0);
+    // Caught up: 140 kbps of the 150 kbps layer.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 140_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 180_000, lossBitrate: Infinity })).toBe(0);
+    // From now on a REMB falling far below the rate is overuse again.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 60_000, lossBitrate: Infinity })).toBe(
       VIDEO_PAUSED,
     );
   });
@@ -187,11 +215,18 @@ describe('LayerSelector', () => {
     expect(climbing.select(layers(), upTo640, { remb: 240_000, lossBitrate: Infinity })).toBe(1);
     time.advance(1_000);
     expect(climbing.select(layers(), upTo640, { remb: 300_000, lossBitrate: Infinity })).toBe(1);
-    // It falls below the rate: overuse (acted on after two evaluations, a mild one); staying down, it counts.
+    // A dip before it reached the rate is no overuse of the new rate.
     time.advance(1_000);
-    expect(climbing.select(layers(), upTo640, { remb: 280_000, lossBitrate: Infinity })).toBe(1);
+    expect(climbing.select(layers(), upTo640, { remb: 260_000, lossBitrate: Infinity })).toBe(1);
     time.advance(1_000);
-    expect(climbing.select(layers(), upTo640, { remb: 280_000, lossBitrate: Infinity })).toBe(0);
+    expect(climbing.select(layers(), upTo640, { remb: 260_000, lossBitrate: Infinity })).toBe(1);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 480_000, lossBitrate: Infinity })).toBe(1);
+    // Caught up, it falls below the rate: overuse (acted on after two evaluations, a mild one).
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 420_000, lossBitrate: Infinity })).toBe(1);
+    time.advance(1_000);
+    expect(climbing.select(layers(), upTo640, { remb: 420_000, lossBitrate: Infinity })).toBe(0);
   });
 
   it('acts on a mild congestion only when it lasts two evaluations', () => {

@@ -29,8 +29,14 @@
  *   the time before describe the lower rate, not the new one: after a pause Chrome's REMB still reflects
  *   the squeeze (14–40 kbps against a 135 kbps lowest layer, measured in the Chromium congestion test),
  *   and the loss-based estimate has not moved while nothing was sent. Neither is an overuse signal, or
- *   resumed video would be paused again at the next evaluation on a link that is wide again: the REMB
- *   counts again once it falls, the loss-based estimate once it falls (fresh loss) or reaches the rate.
+ *   resumed video would be paused again at the next evaluation on a link that is wide again. The
+ *   loss-based estimate counts again once it falls (fresh loss) or reaches the rate. The REMB counts
+ *   again only once it has caught up with the rate (at least 90 % of it): until then even a falling one
+ *   says nothing new, because Chrome's estimator (libwebrtc's AIMD rate control) answers an overuse
+ *   detected while its estimate is below the incoming rate with β = 0.85 times its old link-capacity
+ *   estimate, which after a squeeze is the squeeze's (a 21 → 19 kbps step, measured in the Chromium test,
+ *   on a link wide again under CPU load). A link that really cannot carry the new rate loses packets,
+ *   and that fresh loss is what pauses video again there.
  * - **Layer loss.** A layer the publisher stopped sending (its encoder drops the top layer when its own
  *   bandwidth shrinks) is not selectable.
  */
@@ -108,6 +114,8 @@ export class LayerSelector {
    */
   #lastRemb: number | undefined;
   #rembFalling = false;
+  /** Since the selection last went up, the REMB has not yet reached the rate (see the class doc). */
+  #rembCatchingUp = false;
   /**
    * The loss-based estimate since the selection last went up, while it has neither fallen nor reached the
    * rate (see "Signals left from before a step up"); undefined once it counts again.
@@ -230,22 +238,28 @@ export class LayerSelector {
    * class doc).
    */
   #steppedUp(signals: CongestionSignals, resume = false): void {
-    // Chrome sends no REMB while it receives no video: after a pause, one that appears is catching up (0).
-    // While video flowed, none means no overuse yet, and a first one is Chrome's overuse report.
+    // After a pause the REMB still describes the squeeze (Chrome may also stop sending it without video;
+    // one that appears then is catching up too). While video flowed, none means no overuse yet, and a
+    // first one is Chrome's overuse report.
     this.#lastRemb = signals.remb ?? (resume ? 0 : undefined);
     this.#rembFalling = false;
+    this.#rembCatchingUp = signals.remb !== undefined || resume;
     this.#leftoverLossBitrate = signals.lossBitrate;
   }
 
   /**
-   * The signals that count for congestion at the rate `sending`: the REMB while it is falling, and the
-   * loss-based estimate unless it is a leftover of the last step up (Infinity then).
+   * The signals that count for congestion at the rate `sending`: the REMB while it is falling and not
+   * catching up after a step up, and the loss-based estimate unless it is a leftover of the last step up
+   * (Infinity then).
    */
   #reacted(signals: CongestionSignals, sending: number): CongestionSignals {
     const { remb } = signals;
     const previous = this.#lastRemb;
     this.#lastRemb = remb;
-    if (remb === undefined) this.#rembFalling = false;
+    if (this.#rembCatchingUp && remb !== undefined && sending > 0 && remb >= sending * 0.9) {
+      this.#rembCatchingUp = false;
+      this.#rembFalling = false;
+    } else if (remb === undefined || this.#rembCatchingUp) this.#rembFalling = false;
     else if (previous === undefined || remb < previous) this.#rembFalling = true;
     else if (remb > previous) this.#rembFalling = false;
 
