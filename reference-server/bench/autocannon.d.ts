@@ -13,6 +13,15 @@ declare module 'autocannon' {
       pipelining?: number;
       /** Requests per second across all connections; unlimited when absent. */
       overallRate?: number;
+      /** Called with each connection's client once it is created. */
+      setupClient?: (client: Client) => void;
+    }
+    /** One connection's client. */
+    interface Client {
+      /** Replaces the headers of the following requests. */
+      setHeaders(headers: Record<string, string>): void;
+      /** Emitted after every response. */
+      on(event: 'response', listener: () => void): void;
     }
     interface Histogram {
       average: number;

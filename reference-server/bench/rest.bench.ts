@@ -18,13 +18,13 @@
  * BENCH_CPU_PROF (a directory: the reference server writes a V8 CPU profile there).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
 import type { ServerReady } from './servers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +61,7 @@ interface Started {
 }
 
 /** Starts `bench/servers.ts <kind>` in a child process, pinned to the server core when possible. */
-async function startServer(kind: 'parley' | 'bare'): Promise<Started> {
+async function startServer(kind: 'parley' | 'bare' | 'fastify'): Promise<Started> {
   const node = [
     ...(kind === 'parley' && cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : []),
     '--import',
@@ -93,7 +93,7 @@ async function stopServer({ child }: Started): Promise<void> {
 
 /** One autocannon run. */
 interface Run {
-  server: 'bare' | 'parley';
+  server: 'bare' | 'fastify' | 'parley';
   endpoint: string;
   /** The fixed request rate, or null for flat out. */
   rate: number | null;
@@ -149,6 +149,35 @@ async function measure(
   };
 }
 
+/**
+ * X-OPENTOK-AUTH tokens as the opentok SDK mints them, one per request (`generateJwt.js`: `iss`, `ist`,
+ * `iat` and `exp` in whole seconds, HS256 — so the same text for every request of one second).
+ */
+function opentokSdkTokens(project: { apiKey: string; apiSecret: string }): () => string {
+  const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const input = `${segment({ alg: 'HS256', typ: 'JWT' })}.${segment({ iss: project.apiKey, ist: 'project', iat, exp: iat + 180 })}`;
+    return `${input}.${createHmac('sha256', project.apiSecret).update(input).digest('base64url')}`;
+  };
+}
+
+/** `options` with a token minted by `mint` in each request's headers. */
+function withFreshToken(mint: () => string, options: autocannon.Options): autocannon.Options {
+  const headers = options.headers ?? {};
+  const setHeaders = (client: autocannon.Client): void => {
+    client.setHeaders({ ...headers, 'x-opentok-auth': mint() });
+  };
+  return {
+    ...options,
+    headers: { ...headers, 'x-opentok-auth': mint() },
+    setupClient: (client) => {
+      setHeaders(client);
+      client.on('response', () => setHeaders(client));
+    },
+  };
+}
+
 // Keep the load generator (and its threads) off the server core.
 if (pinned) execFileSync('taskset', ['-a', '-cp', loadCpu, String(process.pid)], { stdio: 'ignore' });
 
@@ -170,30 +199,40 @@ try {
 }
 const goalRate = Math.round(bareRps * GOAL_SHARE);
 
+// The framework's floor: a bare Fastify route answering the same canned JSON.
+const fastify = await startServer('fastify');
+try {
+  const target = { url: `${fastify.ready.url}/session/create`, method: 'POST' as const };
+  await warmUp(target);
+  runs.push(await measure(fastify, 'fastify', SESSION_CREATE, target, null));
+} finally {
+  await stopServer(fastify);
+}
+
 const parley = await startServer('parley');
 try {
   const project = parley.ready.project;
   if (!project) throw new Error('The reference server did not report its project');
-  // A legacy X-OPENTOK-AUTH JWT without `jti` may be reused within its lifetime (as the opentok SDK's
-  // are), so one token serves the whole run. Bearer JWTs are single-use and could not be replayed.
-  const iat = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ iss: project.apiKey, ist: 'project', iat, exp: iat + 3600 })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(project.apiSecret));
-  const auth = { 'x-opentok-auth': token, accept: 'application/json' };
+  // Every request carries an X-OPENTOK-AUTH JWT minted for it the way the opentok SDK mints one
+  // (`iss`, `ist`, `iat`, `exp` in whole seconds, HS256): requests within one second carry the same token.
+  const mint = opentokSdkTokens(project);
   const targets: [string, autocannon.Options][] = [
     [
       SESSION_CREATE,
-      {
+      withFreshToken(mint, {
         url: `${parley.ready.url}/session/create`,
         method: 'POST',
-        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
         body: 'p2p.preference=disabled&archiveMode=manual',
-      },
+      }),
     ],
     [
       CALLBACK_LIST,
-      { url: `${parley.ready.url}/v2/project/${project.apiKey}/callback`, method: 'GET', headers: auth },
+      withFreshToken(mint, {
+        url: `${parley.ready.url}/v2/project/${project.apiKey}/callback`,
+        method: 'GET',
+        headers: { accept: 'application/json' },
+      }),
     ],
   ];
   for (const [, options] of targets) await warmUp(options);
@@ -277,9 +316,11 @@ load (${fmt(goalRate)} req/s, half the bare server's flat-out rate in this run).
 
 ${goals}
 
-Every request to the reference server is authenticated (HS256 \`X-OPENTOK-AUTH\`), validated against the
+Every request to the reference server is authenticated (HS256 \`X-OPENTOK-AUTH\`, minted for each request
+as the \`opentok\` SDK mints it: the same token for every request of one second), validated against the
 spec, counted in the metrics and logged; \`POST /session/create\` also writes the session to the store. The
-bare server reads the body and answers canned JSON of the same shape.
+bare server reads the body and answers canned JSON of the same shape; the \`fastify\` row is a bare Fastify
+route answering the same JSON (the framework's own floor).
 `;
 await writeFile(`${outBase}.md`, report);
 process.stdout.write(`\n${table}\n\n${goals}\n\nWritten to ${outBase}.md and ${outBase}.json\n`);

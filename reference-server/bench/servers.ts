@@ -4,7 +4,8 @@
  *
  * `tsx bench/servers.ts parley` starts the reference server (store, durability and logging from the
  * environment, see {@link parleyServer}) with one project; `tsx bench/servers.ts bare` starts a bare
- * `node:http` server answering canned JSON. Either prints one JSON line, {@link ServerReady}, on stdout
+ * `node:http` server answering canned JSON; `tsx bench/servers.ts fastify` a bare Fastify route answering the
+ * same JSON. Either prints one JSON line, {@link ServerReady}, on stdout
  * once it listens, and exits on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Fastify from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../src/app.js';
 import { createProject } from '../src/projects/projects.js';
@@ -67,6 +69,28 @@ async function bareServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; close
 }
 
 /**
+ * A bare Fastify route answering the same canned JSON (no hooks, logging off): the framework's own floor,
+ * against which the reference server's own work per request is measured.
+ */
+async function fastifyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
+  );
+  app.post('/session/create', (_request, reply) => {
+    reply.type('application/json; charset=utf-8').send(CANNED);
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  return {
+    ready: { url: `http://127.0.0.1:${address.port}`, pid: process.pid },
+    close: () => app.close(),
+  };
+}
+
+/**
  * The reference server as `parley start` runs it, configured by `BENCH_STORE` (`sqlite`, default, or
  * `memory`), `BENCH_DURABILITY` (`normal`, default, or `full`) and `BENCH_LOG` (`info`, default: one pino
  * line per request to a file through an asynchronous destination, as in production; or `silent`).
@@ -112,11 +136,12 @@ async function cpuListener(): Promise<string> {
 }
 
 const kind = process.argv[2];
-if (kind !== 'parley' && kind !== 'bare') {
-  process.stderr.write('usage: tsx bench/servers.ts parley|bare\n');
+if (kind !== 'parley' && kind !== 'bare' && kind !== 'fastify') {
+  process.stderr.write('usage: tsx bench/servers.ts parley|bare|fastify\n');
   process.exit(2);
 }
-const started = kind === 'bare' ? await bareServer() : await parleyServer();
+const started =
+  kind === 'bare' ? await bareServer() : kind === 'fastify' ? await fastifyServer() : await parleyServer();
 const ready: ServerReady = { ...started.ready, cpuUrl: await cpuListener() };
 process.stdout.write(`${JSON.stringify(ready)}\n`);
 const stop = (): void => {

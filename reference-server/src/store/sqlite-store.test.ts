@@ -149,18 +149,64 @@ describe('sqlite store group commit and project cache', () => {
     }
   });
 
-  it('sees a project changed by another process (the CLI) at the next lookup', async () => {
+  it('sees a project changed by another process (the CLI) within a millisecond', async () => {
     const file = freshFile();
-    const server = openSqliteStore(file);
+    let clock = 0;
+    const server = openSqliteStore(file, { externalChanges: { now: () => clock } });
     const cli = openSqliteStore(file);
     try {
       await server.projects.create(aProject());
       expect((await server.projects.get(aProject().apiKey))?.apiSecret).toBe(aProject().apiSecret);
       await cli.projects.update({ ...aProject(), apiSecret: 'rotated-secret' });
+      // Within the same millisecond the server still answers from its cache…
+      expect((await server.projects.get(aProject().apiKey))?.apiSecret).toBe(aProject().apiSecret);
+      // …and from the next one on, never again.
+      clock += 1;
       expect((await server.projects.get(aProject().apiKey))?.apiSecret).toBe('rotated-secret');
       expect((await server.projects.get(aProject().applicationId))?.apiSecret).toBe('rotated-secret');
       await cli.projects.delete(aProject().applicationId);
+      clock += 1;
       expect(await server.projects.get(aProject().apiKey)).toBeNull();
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  });
+
+  it("caches a project's callbacks exactly: its own writes at once, another process's within a millisecond", async () => {
+    const file = freshFile();
+    let clock = 0;
+    const server = openSqliteStore(file, { externalChanges: { now: () => clock } });
+    const cli = openSqliteStore(file);
+    const { applicationId } = aProject();
+    const callback = (id: string, createdAt: number) => ({
+      id,
+      applicationId,
+      group: 'archive',
+      event: `event-${id}`,
+      url: `https://example.test/${id}`,
+      createdAt,
+    });
+    try {
+      await server.projects.create(aProject());
+      expect(await server.callbacks.list(applicationId)).toEqual([]);
+      await server.callbacks.create(callback('a', 1));
+      expect((await server.callbacks.list(applicationId)).map((c) => c.id)).toEqual(['a']);
+      // Copies: a caller changing what it got changes nothing stored or cached.
+      const listed = await server.callbacks.list(applicationId);
+      (listed[0] as { url: string }).url = 'https://mutated.test/';
+      listed.push(callback('x', 9));
+      expect(await server.callbacks.list(applicationId)).toEqual([callback('a', 1)]);
+
+      await cli.callbacks.create(callback('b', 2));
+      expect((await server.callbacks.list(applicationId)).map((c) => c.id)).toEqual(['a']);
+      clock += 1;
+      expect((await server.callbacks.list(applicationId)).map((c) => c.id)).toEqual(['a', 'b']);
+
+      expect(await server.callbacks.delete(applicationId, 'a')).toBe(true);
+      expect((await server.callbacks.list(applicationId)).map((c) => c.id)).toEqual(['b']);
+      await server.projects.delete(applicationId);
+      expect(await server.callbacks.list(applicationId)).toEqual([]);
     } finally {
       await cli.close();
       await server.close();

@@ -17,10 +17,15 @@
  * Project records are cached (`sqlite/project-cache.ts`), exactly: this store's writes clear the cache,
  * and other processes' writes to the file are noticed through `PRAGMA data_version`. */
 import { SqliteContext } from './sqlite/context.js';
+import {
+  dataVersionReader,
+  ExternalChanges,
+  type ExternalChangesOptions,
+} from './sqlite/external-changes.js';
 import { loadSqlite } from './sqlite/load.js';
 import { sqliteArchiveStore, sqliteBroadcastStore, sqliteRenderStore } from './sqlite/media-jobs.js';
 import { migrate } from './sqlite/migrations.js';
-import { dataVersionReader, ProjectCache } from './sqlite/project-cache.js';
+import { createCallbackListCache, createProjectCache } from './sqlite/project-cache.js';
 import {
   sqliteCallbackStore,
   sqliteIdempotencyStore,
@@ -44,6 +49,11 @@ export interface SqliteStoreOptions {
   durability?: SqliteDurability;
   /** The clock used to decide whether idempotency records and JWT IDs have expired. Default `Date.now`. */
   now?: () => number;
+  /**
+   * How often the caches look for commits by other processes (`sqlite/external-changes.ts`). Default:
+   * at most once a millisecond.
+   */
+  externalChanges?: ExternalChangesOptions;
 }
 
 /**
@@ -69,7 +79,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     throw error;
   }
   const sql = new Sql(db);
-  const ctx = new SqliteContext(sql, new WriteBatch(sql), new ProjectCache(dataVersionReader(db)), now);
+  const changes = new ExternalChanges(dataVersionReader(db), options.externalChanges);
+  const ctx = new SqliteContext(
+    sql,
+    new WriteBatch(sql),
+    createProjectCache(changes),
+    createCallbackListCache(changes),
+    now,
+  );
   return {
     projects: sqliteProjectStore(ctx),
     sessions: sqliteSessionStore(ctx),

@@ -162,6 +162,8 @@ describe('REST authentication', () => {
       const { project } = await h.addProject('Rotating');
       const url = `/v2/project/${project.apiKey}/callback`;
       const before = await opentokJwt(project);
+      // Verified once (and remembered as verified: see verified-hmac-tokens.ts) before the rotation.
+      expect((await get(url, { 'x-opentok-auth': before })).statusCode).toBe(200);
       const rotated = await h.app.inject({
         method: 'POST',
         url: `/v2/project/${project.apiKey}/refreshSecret`,

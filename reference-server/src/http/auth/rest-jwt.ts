@@ -22,6 +22,7 @@ import {
   parseJwt,
   verifyJwtSignature,
 } from './compact-jws.js';
+import { VerifiedHmacTokens } from './verified-hmac-tokens.js';
 
 /** Allowed clock skew on `iat`, `nbf` and `exp`, in seconds. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -46,6 +47,8 @@ export class RestJwtVerifier {
   readonly #now: () => number;
   /** Parsed public keys by application ID; the PEM is kept to notice a re-registered key. */
   readonly #publicKeys = new Map<string, { pem: string; key: KeyObject }>();
+  /** `X-OPENTOK-AUTH` tokens already verified (see verified-hmac-tokens.ts): parsed and HMAC'd once. */
+  readonly #verifiedHmac = new VerifiedHmacTokens();
 
   constructor(options: RestJwtVerifierOptions) {
     this.#store = options.store;
@@ -81,7 +84,8 @@ export class RestJwtVerifier {
 
   /** Verifies the JWT of an `X-OPENTOK-AUTH` header (project or account). */
   async verifyOpentok(token: string): Promise<RestPrincipal> {
-    const jwt = parse(token, 'X-OPENTOK-AUTH');
+    const verified = this.#verifiedHmac.get(token);
+    const jwt = verified?.jwt ?? parse(token, 'X-OPENTOK-AUTH');
     const { header, claims: unverified } = jwt;
     requireAlgorithm(header.alg, 'HS256', 'X-OPENTOK-AUTH');
     const iss = unverified.iss;
@@ -97,12 +101,7 @@ export class RestJwtVerifier {
       if (iss !== this.#account.apiKey) {
         throw new ApiError('UNKNOWN_ISSUER', `iss ${iss} is not the account key`);
       }
-      const claims = this.#verify(
-        jwt,
-        { alg: 'HS256', secret: this.#account.apiSecret },
-        ['iat', 'exp'],
-        'X-OPENTOK-AUTH',
-      );
+      const claims = this.#verifyHmac(token, jwt, this.#account.apiSecret);
       await this.#claimJti(`account:${iss}`, claims);
       return { kind: 'account', accountKey: iss };
     }
@@ -114,14 +113,23 @@ export class RestJwtVerifier {
     }
     const project = await this.#store.projects.get(iss);
     if (!project) throw new ApiError('UNKNOWN_ISSUER', `No project has the API key ${iss}`);
-    const claims = this.#verify(
-      jwt,
-      { alg: 'HS256', secret: project.apiSecret },
-      ['iat', 'exp'],
-      'X-OPENTOK-AUTH',
-    );
+    const claims = this.#verifyHmac(token, jwt, project.apiSecret);
     await this.#claimJti(project.applicationId, claims);
     return { kind: 'project', project, via: 'opentok' };
+  }
+
+  /**
+   * Verifies an `X-OPENTOK-AUTH` token under `secret`: the signature only when this exact token was not
+   * verified under this exact secret before, the time claims always.
+   */
+  #verifyHmac(token: string, jwt: ParsedJwt, secret: string): Record<string, unknown> {
+    const known = this.#verifiedHmac.get(token);
+    if (known && known.secret === secret) return this.#checkClaims(jwt, ['iat', 'exp'], 'X-OPENTOK-AUTH');
+    // Not verified yet, or under a secret that has since changed: the full check.
+    if (known) this.#verifiedHmac.forget(token);
+    const claims = this.#verify(jwt, { alg: 'HS256', secret }, ['iat', 'exp'], 'X-OPENTOK-AUTH');
+    this.#verifiedHmac.remember(token, jwt, secret);
+    return claims;
   }
 
   #publicKey(project: ProjectRecord): KeyObject {
@@ -135,6 +143,15 @@ export class RestJwtVerifier {
   #verify(jwt: ParsedJwt, key: JwtKey, required: string[], headerName: string): Record<string, unknown> {
     try {
       verifyJwtSignature(jwt, key);
+    } catch (error) {
+      throw error instanceof JwtError ? toApiError(error, headerName) : error;
+    }
+    return this.#checkClaims(jwt, required, headerName);
+  }
+
+  /** The time claims and `jti`'s form, checked on every request (the signature was checked). */
+  #checkClaims(jwt: ParsedJwt, required: string[], headerName: string): Record<string, unknown> {
+    try {
       checkTimeClaims(jwt.claims, {
         nowSeconds: this.#now() / 1000,
         toleranceSeconds: CLOCK_TOLERANCE_SECONDS,

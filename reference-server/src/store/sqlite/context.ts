@@ -1,9 +1,9 @@
 /**
- * What the SQLite sub-stores share: the database, the write batch, the project cache and the clock, and
+ * What the SQLite sub-stores share: the database, the write batch, the exact caches and the clock, and
  * the small helpers every query uses. One context per open store.
  */
 import { StoreError } from '../errors.js';
-import type { ProjectCache } from './project-cache.js';
+import type { CallbackListCache, ProjectCache } from './project-cache.js';
 import type { Row } from './rows.js';
 import type { Sql } from './sql.js';
 import type { WriteBatch } from './write-batch.js';
@@ -20,6 +20,7 @@ export class SqliteContext {
     readonly sql: Sql,
     readonly batch: WriteBatch,
     readonly projectCache: ProjectCache,
+    readonly callbackCache: CallbackListCache,
     /** The clock deciding whether idempotency records and JWT IDs have expired. */
     readonly now: () => number,
   ) {}

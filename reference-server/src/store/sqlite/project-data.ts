@@ -20,6 +20,7 @@ export function sqliteCallbackStore(ctx: SqliteContext): CallbackStore {
   return {
     async create(callback) {
       const params = callbackParams(callback);
+      ctx.callbackCache.clear();
       try {
         ctx
           .open()
@@ -31,13 +32,20 @@ export function sqliteCallbackStore(ctx: SqliteContext): CallbackStore {
       }
     },
     async list(applicationId) {
-      return ctx.all(
+      ctx.assertOpen();
+      // Read by every callback listing and every webhook a project event sends; exact (exact-cache.ts).
+      const cached = ctx.callbackCache.get(applicationId);
+      if (cached) return cached;
+      const callbacks = ctx.all(
         'SELECT * FROM callbacks WHERE application_id = $app ORDER BY created_at, id',
         { app: applicationId },
         callbackFromRow,
       );
+      ctx.callbackCache.set(applicationId, callbacks);
+      return callbacks;
     },
     async delete(applicationId, callbackId) {
+      ctx.callbackCache.clear();
       const { changes } = ctx
         .open()
         .statement('DELETE FROM callbacks WHERE id = $id AND application_id = $app')

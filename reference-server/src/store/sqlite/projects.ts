@@ -1,5 +1,5 @@
 /**
- * The SQLite project store. Project records are cached exactly (`project-cache.ts`): every write here clears
+ * The SQLite project store. Project records are cached exactly (`exact-cache.ts`): every write here clears
  * the cache, and other processes' writes are noticed through `PRAGMA data_version`.
  */
 import { StoreError } from '../errors.js';
@@ -44,7 +44,7 @@ export function sqliteProjectStore(ctx: SqliteContext): ProjectStore {
     },
     async get(projectId) {
       ctx.assertOpen();
-      // Every authenticated request asks; see project-cache.ts for why the cache is always exact.
+      // Every authenticated request asks; see exact-cache.ts for why the cache is always exact.
       const cached = ctx.projectCache.get(projectId);
       if (cached) return cached;
       // An application ID match wins, as in the memory store (the two never collide in practice).
@@ -76,6 +76,7 @@ export function sqliteProjectStore(ctx: SqliteContext): ProjectStore {
     },
     async delete(applicationId) {
       ctx.projectCache.clear();
+      ctx.callbackCache.clear();
       return ctx.open().transaction(() => {
         const { changes } = ctx.sql
           .statement('DELETE FROM projects WHERE application_id = $id')

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dataVersionReader, ExternalChanges } from './external-changes.js';
 import { loadSqlite } from './load.js';
-import { dataVersionReader } from './project-cache.js';
 
 describe('dataVersionReader', () => {
   let dir: string;
@@ -50,5 +50,40 @@ describe('dataVersionReader', () => {
     theirs.exec('INSERT INTO t (id) VALUES (3)');
     expect(read()).toBe(fast());
     expect(read()).toBeGreaterThan(0);
+  });
+});
+
+describe('ExternalChanges', () => {
+  it('reads the data version at most once per window, and again when the clock goes back', () => {
+    let clock = 100;
+    let reads = 0;
+    let version = 7;
+    const changes = new ExternalChanges(
+      () => {
+        reads++;
+        return version;
+      },
+      { now: () => clock },
+    );
+    expect(changes.version()).toBe(7);
+    version = 8;
+    clock += 0.5;
+    expect(changes.version()).toBe(7);
+    expect(reads).toBe(1);
+    clock += 0.5;
+    expect(changes.version()).toBe(8);
+    expect(reads).toBe(2);
+    version = 9;
+    clock -= 10;
+    expect(changes.version()).toBe(9);
+  });
+
+  it('reads every time with a window of 0, and refuses a bad window', () => {
+    let reads = 0;
+    const changes = new ExternalChanges(() => ++reads, { windowMs: 0, now: () => 5 });
+    expect(changes.version()).toBe(1);
+    expect(changes.version()).toBe(2);
+    expect(() => new ExternalChanges(() => 1, { windowMs: -1 })).toThrow(/windowMs/);
+    expect(() => new ExternalChanges(() => 1, { windowMs: Number.NaN })).toThrow(/windowMs/);
   });
 });
