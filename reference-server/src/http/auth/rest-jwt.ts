@@ -22,7 +22,7 @@ import {
   parseJwt,
   verifyJwtSignature,
 } from './compact-jws.js';
-import { VerifiedHmacTokens } from './verified-hmac-tokens.js';
+import { type VerifiedHmacToken, VerifiedHmacTokens } from './verified-hmac-tokens.js';
 
 /** Allowed clock skew on `iat`, `nbf` and `exp`, in seconds. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -101,7 +101,7 @@ export class RestJwtVerifier {
       if (iss !== this.#account.apiKey) {
         throw new ApiError('UNKNOWN_ISSUER', `iss ${iss} is not the account key`);
       }
-      const claims = this.#verifyHmac(token, jwt, this.#account.apiSecret);
+      const claims = this.#verifyHmac(token, jwt, verified, this.#account.apiSecret);
       await this.#claimJti(`account:${iss}`, claims);
       return { kind: 'account', accountKey: iss };
     }
@@ -113,17 +113,21 @@ export class RestJwtVerifier {
     }
     const project = await this.#store.projects.get(iss);
     if (!project) throw new ApiError('UNKNOWN_ISSUER', `No project has the API key ${iss}`);
-    const claims = this.#verifyHmac(token, jwt, project.apiSecret);
+    const claims = this.#verifyHmac(token, jwt, verified, project.apiSecret);
     await this.#claimJti(project.applicationId, claims);
     return { kind: 'project', project, via: 'opentok' };
   }
 
   /**
    * Verifies an `X-OPENTOK-AUTH` token under `secret`: the signature only when this exact token was not
-   * verified under this exact secret before, the time claims always.
+   * verified under this exact secret before (`known`, looked up once by the caller), the time claims always.
    */
-  #verifyHmac(token: string, jwt: ParsedJwt, secret: string): Record<string, unknown> {
-    const known = this.#verifiedHmac.get(token);
+  #verifyHmac(
+    token: string,
+    jwt: ParsedJwt,
+    known: VerifiedHmacToken | undefined,
+    secret: string,
+  ): Record<string, unknown> {
     if (known && known.secret === secret) return this.#checkClaims(jwt, ['iat', 'exp'], 'X-OPENTOK-AUTH');
     // Not verified yet, or under a secret that has since changed: the full check.
     if (known) this.#verifiedHmac.forget(token);
