@@ -14,7 +14,6 @@ import type {
 } from '../types.js';
 import type { SqliteContext } from './context.js';
 import { archiveFromRow, broadcastFromRow, mediaJobParams, type Row, renderFromRow } from './rows.js';
-import { insertSql } from './sql.js';
 
 /** Lists one project's archives, broadcasts or renders, newest first, optionally for one session. */
 function listJobs<T>(
@@ -57,10 +56,7 @@ function mediaJobStore<T extends ArchiveRecord | BroadcastRecord | RenderRecord>
   return {
     async put(job) {
       const params = mediaJobParams(job);
-      ctx
-        .open()
-        .statement(insertSql(table, params, 'upsert'))
-        .run(params);
+      ctx.open().insert(table, params, 'upsert');
     },
     async get(applicationId, id) {
       return ctx.one(

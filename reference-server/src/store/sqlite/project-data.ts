@@ -13,7 +13,7 @@ import {
   idempotencyFromRow,
   idempotencyParams,
 } from './rows.js';
-import { insertSql, isUniqueViolation } from './sql.js';
+import { isUniqueViolation } from './sql.js';
 
 /** Registered project callbacks. */
 export function sqliteCallbackStore(ctx: SqliteContext): CallbackStore {
@@ -22,10 +22,7 @@ export function sqliteCallbackStore(ctx: SqliteContext): CallbackStore {
       const params = callbackParams(callback);
       ctx.callbackCache.clear();
       try {
-        ctx
-          .open()
-          .statement(insertSql('callbacks', params, 'insert'))
-          .run(params);
+        ctx.open().insert('callbacks', params, 'insert');
       } catch (error) {
         if (isUniqueViolation(error)) throw StoreError.conflict('callback', 'id', callback.id);
         throw error;
@@ -60,10 +57,7 @@ export function sqliteWebhookDeliveryStore(ctx: SqliteContext): WebhookDeliveryS
   return {
     async put(delivery) {
       const params = deliveryParams(delivery);
-      ctx
-        .open()
-        .statement(insertSql('webhook_deliveries', params, 'upsert'))
-        .run(params);
+      ctx.open().insert('webhook_deliveries', params, 'upsert');
     },
     async get(id) {
       return ctx.one('SELECT * FROM webhook_deliveries WHERE id = $id', { id }, deliveryFromRow);
@@ -106,10 +100,7 @@ export function sqliteIdempotencyStore(ctx: SqliteContext): IdempotencyStore {
     },
     async put(record) {
       const params = idempotencyParams(record);
-      ctx
-        .open()
-        .statement(insertSql('idempotency_keys', params, 'upsert'))
-        .run(params);
+      ctx.open().insert('idempotency_keys', params, 'upsert');
     },
     async purgeExpired(at) {
       const { changes } = ctx

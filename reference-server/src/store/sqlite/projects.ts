@@ -6,7 +6,7 @@ import { StoreError } from '../errors.js';
 import type { ProjectStore } from '../types.js';
 import type { SqliteContext } from './context.js';
 import { projectFromRow, projectParams } from './rows.js';
-import { insertSql, isUniqueViolation, updateSql } from './sql.js';
+import { isUniqueViolation, updateSql } from './sql.js';
 
 /** Tables that hold per-project records, removed with their project. */
 const PROJECT_OWNED_TABLES = [
@@ -39,7 +39,7 @@ export function sqliteProjectStore(ctx: SqliteContext): ProjectStore {
         if (ctx.one('SELECT 1 AS x FROM projects WHERE api_key = $key', { key: project.apiKey }, Boolean)) {
           throw StoreError.conflict('project', 'apiKey', project.apiKey);
         }
-        ctx.sql.statement(insertSql('projects', params, 'insert')).run(params);
+        ctx.sql.insert('projects', params, 'insert');
       });
     },
     async get(projectId) {

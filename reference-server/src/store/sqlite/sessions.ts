@@ -6,22 +6,18 @@ import { StoreError } from '../errors.js';
 import type { JtiStore, SessionStore } from '../types.js';
 import type { SqliteContext } from './context.js';
 import { sessionFromRow, sessionParams } from './rows.js';
-import { insertSql, isUniqueViolation } from './sql.js';
+import { isUniqueViolation } from './sql.js';
 
 /** Sessions; inserts are group-committed with the other writes of an event-loop turn. */
 export function sqliteSessionStore(ctx: SqliteContext): SessionStore {
-  /** The session INSERT, built once (its column list comes from the first record's parameters). */
-  let sessionInsert: string | undefined;
   return {
     async create(session) {
       ctx.assertOpen();
       const params = sessionParams(session);
       // Group-committed with the other inserts of this event-loop turn; resolves once committed.
-      sessionInsert ??= insertSql('sessions', params, 'insert');
-      const text = sessionInsert;
       return ctx.batch.enqueue(() => {
         try {
-          ctx.sql.statement(text).run(params);
+          ctx.sql.insert('sessions', params, 'insert');
         } catch (error) {
           if (isUniqueViolation(error)) throw StoreError.conflict('session', 'sessionId', session.sessionId);
           throw error;
@@ -55,13 +51,14 @@ export function sqliteJtiStore(ctx: SqliteContext): JtiStore {
       }
       return ctx.batch.enqueue(() => {
         // An expired claim of the same ID is replaced; a live one makes the insert a no-op.
+        // Bound by position (?1 … ?4), like every hot insert (`Sql.insert`).
         const { changes } = ctx.sql
           .statement(
-            `INSERT INTO jtis (application_id, jti, expires_at) VALUES ($app, $jti, $expires)
+            `INSERT INTO jtis (application_id, jti, expires_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (application_id, jti) DO UPDATE SET expires_at = excluded.expires_at
-             WHERE jtis.expires_at <= $at`,
+             WHERE jtis.expires_at <= ?4`,
           )
-          .run({ app: applicationId, jti, expires: expiresAt, at });
+          .run(applicationId, jti, expiresAt, at);
         return Number(changes) > 0;
       });
     },

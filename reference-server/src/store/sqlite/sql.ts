@@ -2,7 +2,7 @@
  * Small SQL helpers for the SQLite store: cached prepared statements, transactions and statement text
  * built from a record's parameter names (so column lists are written once, in `rows.ts`).
  */
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementResultingChanges, StatementSync } from 'node:sqlite';
 
 /** Named statement parameters. */
 export type Params = Record<string, SQLInputValue>;
@@ -10,6 +10,8 @@ export type Params = Record<string, SQLInputValue>;
 /** Wraps a database with a statement cache; preparing once per SQL text keeps hot paths cheap. */
 export class Sql {
   readonly #statements = new Map<string, StatementSync>();
+  /** The INSERT text last built per table and mode, with the columns it was built for. */
+  readonly #inserts = new Map<string, { columns: string[]; text: string }>();
 
   constructor(readonly db: DatabaseSync) {}
 
@@ -21,6 +23,22 @@ export class Sql {
       this.#statements.set(sql, prepared);
     }
     return prepared;
+  }
+
+  /**
+   * Inserts `params` as one row of `table`, its keys naming the columns. The values are bound by
+   * position: node:sqlite binds a named parameter by looking its name up in the statement, which cost
+   * ≈ 5 µs of a session insert's ≈ 21 (9 columns; `bench/PROFILE.md`, fourth round).
+   */
+  insert(table: string, params: Params, mode: 'insert' | 'upsert'): StatementResultingChanges {
+    const columns = Object.keys(params);
+    const key = `${mode} ${table}`;
+    let built = this.#inserts.get(key);
+    if (!built || !sameColumns(built.columns, columns)) {
+      built = { columns, text: insertSql(table, params, mode) };
+      this.#inserts.set(key, built);
+    }
+    return this.statement(built.text).run(...Object.values(params));
   }
 
   /** Runs `fn` in one write transaction: all of it is committed, or none of it. */
@@ -43,11 +61,14 @@ export class Sql {
   }
 }
 
-/** `INSERT INTO table (a, b) VALUES ($a, $b)`, optionally replacing a row with the same primary key. */
+/**
+ * `INSERT INTO table (a, b) VALUES (?, ?)` for `params`' keys in their order (bind the values by position,
+ * in the same order: {@link Sql.insert}), optionally replacing a row with the same primary key.
+ */
 export function insertSql(table: string, params: Params, mode: 'insert' | 'upsert'): string {
   const columns = Object.keys(params);
   const verb = mode === 'upsert' ? 'INSERT OR REPLACE' : 'INSERT';
-  return `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `$${c}`).join(', ')})`;
+  return `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 }
 
 /** `UPDATE table SET a = $a, … WHERE key = $key`. */
@@ -56,6 +77,10 @@ export function updateSql(table: string, params: Params, key: string): string {
     .filter((c) => c !== key)
     .map((c) => `${c} = $${c}`);
   return `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${key} = $${key}`;
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((column, i) => column === b[i]);
 }
 
 /** True when `error` is SQLite refusing a write because of a PRIMARY KEY or UNIQUE constraint. */
