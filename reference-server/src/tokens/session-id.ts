@@ -51,26 +51,19 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Mints a session ID for a project. Throws a `TypeError` naming the field when an input cannot be encoded. */
 export function encodeSessionId(parts: SessionIdParts): string {
-  const nonce = parts.nonce ?? randomBase64Url(16);
   checkField('apiKey', parts.apiKey, { required: true });
   checkField('applicationId', parts.applicationId, { required: true });
-  checkField('nonce', nonce, { required: true });
+  // A drawn nonce is base64url by construction; only a given one needs checking.
+  if (parts.nonce !== undefined) checkField('nonce', parts.nonce, { required: true });
+  const nonce = parts.nonce ?? randomBase64Url(16);
   if (parts.location !== null && !isIPv4(parts.location)) {
     throw new TypeError(`location must be an IPv4 address or null, got "${parts.location}"`);
   }
   if (!Number.isSafeInteger(parts.createdAt) || parts.createdAt < 0) {
     throw new TypeError(`createdAt must be a non-negative integer of milliseconds, got ${parts.createdAt}`);
   }
-  const payload = [
-    '1',
-    parts.apiKey,
-    parts.location ?? '',
-    String(parts.createdAt),
-    nonce,
-    parts.applicationId,
-    '',
-  ];
-  const id = `2_${Buffer.from(payload.join('~'), 'ascii').toString('base64url')}`;
+  const payload = `1~${parts.apiKey}~${parts.location ?? ''}~${parts.createdAt}~${nonce}~${parts.applicationId}~`;
+  const id = `2_${Buffer.from(payload, 'latin1').toString('base64url')}`;
   if (id.length > MAX_SESSION_ID_LENGTH) {
     throw new TypeError(`The session ID would be ${id.length} characters, over ${MAX_SESSION_ID_LENGTH}`);
   }

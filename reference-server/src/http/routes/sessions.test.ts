@@ -199,4 +199,12 @@ describe('formatCreateDt', () => {
     expect(formatCreateDt(Date.UTC(2023, 10, 14, 22, 13, 20))).toBe('Tue Nov 14 22:13:20 UTC 2023');
     expect(formatCreateDt(Date.UTC(2024, 0, 5, 3, 4, 5))).toBe('Fri Jan 05 03:04:05 UTC 2024');
   });
+
+  it('answers times within one second alike and the next second anew (the text is kept per second)', () => {
+    const second = Date.UTC(2024, 1, 29, 23, 59, 59);
+    expect(formatCreateDt(second)).toBe('Thu Feb 29 23:59:59 UTC 2024');
+    expect(formatCreateDt(second + 999)).toBe('Thu Feb 29 23:59:59 UTC 2024');
+    expect(formatCreateDt(second + 1000)).toBe('Fri Mar 01 00:00:00 UTC 2024');
+    expect(formatCreateDt(second - 1)).toBe('Thu Feb 29 23:59:58 UTC 2024');
+  });
 });

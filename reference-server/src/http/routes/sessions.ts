@@ -34,8 +34,17 @@ export interface CreatedSession {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last second {@link formatCreateDt} formatted, and its text: sessions are created many per second. */
+let lastCreateDt = { second: Number.NaN, text: '' };
+
 /** Formats a time as the legacy API's `create_dt` (`EEE MMM dd HH:mm:ss zzz yyyy`, in UTC). */
 export function formatCreateDt(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastCreateDt.second) lastCreateDt = { second, text: formatUtc(second * 1000) };
+  return lastCreateDt.text;
+}
+
+function formatUtc(ms: number): string {
   const d = new Date(ms);
   const two = (n: number): string => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(
