@@ -4,6 +4,7 @@ import OpenTok from 'opentok';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppFixture, startAppFixture } from '../../../test/e2e/support/app-fixture.js';
 import { encodeSessionId } from '../../tokens/session-id.js';
+import { isClientPath } from './session-info.js';
 
 let fx: AppFixture;
 let sessionId: string;
@@ -144,6 +145,14 @@ describe('CORS, telemetry and configuration', () => {
     for (const header of ['x-opentok-auth', 'x-tb-client-version', 'x-tb-connectionid', 'x-tb-version']) {
       expect(res.headers['access-control-allow-headers']).toContain(header);
     }
+  });
+
+  it('leaves the REST session creation out of CORS (its path only looks like session info)', () => {
+    expect(isClientPath('/session/create')).toBe(false);
+    expect(isClientPath('/session/create?x=1')).toBe(false);
+    expect(isClientPath('/session/create/')).toBe(false);
+    expect(isClientPath(`/session/${sessionId}`)).toBe(true);
+    expect(isClientPath(`/anvil.opentok.com/session/${sessionId}`)).toBe(true);
   });
 
   it.each(['/logging/ClientEvent', '/hlg.tokbox.com/prod/logging/ClientQos'])(

@@ -37,11 +37,16 @@ const CLIENT_PREFIXES = [
   '/config.opentok.com/',
 ];
 
+/** The REST operation whose path looks like session info's (`/session/{sessionId}`) but is not the client's. */
+const SESSION_CREATE_PATH = '/session/create';
+
 /** Whether a request path is one of the client protocol's. */
 export function isClientPath(url: string): boolean {
   // Runs on every request: most are ruled out by their prefix before any regular expression runs.
   if (!CLIENT_PREFIXES.some((prefix) => url.startsWith(prefix))) return false;
   const path = url.split('?')[0] ?? url;
+  // Session creation is a server-side REST call (credentials in a JWT), not for pages on other origins.
+  if (path === SESSION_CREATE_PATH || path === `${SESSION_CREATE_PATH}/`) return false;
   return CLIENT_PATHS.some((pattern) => pattern.test(path));
 }
 
