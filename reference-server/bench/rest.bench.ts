@@ -5,32 +5,38 @@
  *
  * Goal (issue 4): the reference server serves at least 50 % of the bare server's requests/s on one core,
  * with p99 latency under 20 ms at that load. So each server runs in a child process pinned to one core
- * (`taskset`), and the load generator (this process) to another; every endpoint is measured twice: flat
- * out (requests/s), then at a fixed rate of half the bare server's requests/s (latency at that load).
+ * (`taskset`), and the load generator (this process) to another. Every server receives exactly the same
+ * request for an endpoint (headers, freshly minted token, form body: `rest-requests.ts`). The servers run
+ * side by side and are measured flat out in interleaved rounds (bare, Fastify, reference server, then
+ * again), so that the drift of a shared machine falls on all of them alike; the share is the median of
+ * the rounds' ratios. Then each endpoint of the reference server runs at a fixed rate of half the bare
+ * server's median requests/s for its latency at that load.
  *
  * Writes `bench/results.md` and `bench/results.json` (or `$BENCH_OUT`.md/.json).
  *
  * Usage: pnpm --filter @parley/reference-server bench
- * Environment: BENCH_DURATION (seconds per run, default 10), BENCH_WARMUP (unmeasured seconds per
- * endpoint before its runs, so the JIT has compiled the hot paths; default 3), BENCH_CONNECTIONS (default 10),
+ * Environment: BENCH_DURATION (seconds per flat-out round, default 5; the fixed-rate run takes twice that),
+ * BENCH_ROUNDS (default 5), BENCH_WARMUP (unmeasured seconds per server and endpoint before the rounds, so
+ * the JIT has compiled the hot paths; default 10), BENCH_CONNECTIONS (default 10),
  * BENCH_STORE (`sqlite`, default, or `memory`), BENCH_DURABILITY (`normal`, default, or `full`),
  * BENCH_LOG (`info`, default, or `silent`), BENCH_SERVER_CPU / BENCH_LOAD_CPU (default 1 / 0),
  * BENCH_CPU_PROF (a directory: the reference server writes a V8 CPU profile there).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { type BenchProject, ENDPOINTS, type Endpoint, requestOptions } from './rest-requests.js';
 import type { ServerReady } from './servers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const duration = Number(process.env.BENCH_DURATION ?? 10);
+const duration = Number(process.env.BENCH_DURATION ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const warmup = Number(process.env.BENCH_WARMUP ?? 3);
+const warmup = Number(process.env.BENCH_WARMUP ?? 10);
 const store = process.env.BENCH_STORE === 'memory' ? 'memory' : 'sqlite';
 const durability = process.env.BENCH_DURABILITY === 'full' ? 'full' : 'normal';
 const logging = process.env.BENCH_LOG === 'silent' ? 'silent' : 'info';
@@ -91,12 +97,16 @@ async function stopServer({ child }: Started): Promise<void> {
   await exited;
 }
 
+type ServerKind = 'bare' | 'fastify' | 'parley';
+
 /** One autocannon run. */
 interface Run {
-  server: 'bare' | 'fastify' | 'parley';
-  endpoint: string;
+  server: ServerKind;
+  endpoint: Endpoint;
   /** The fixed request rate, or null for flat out. */
   rate: number | null;
+  /** The flat-out round this run belongs to (1-based), or null for the fixed-rate run. */
+  round: number | null;
   requestsPerSecond: number;
   /** Server CPU time (user + system) per response, in microseconds: the cost independent of machine load. */
   serverCpuMicrosPerRequest: number;
@@ -113,23 +123,20 @@ async function serverCpuMicros(started: Started): Promise<number> {
   return userMicros + systemMicros;
 }
 
-/** Sends unmeasured load, so the measured runs see JIT-compiled code and warm caches. */
-async function warmUp(options: autocannon.Options): Promise<void> {
-  if (warmup > 0) await autocannon({ connections, duration: warmup, ...options });
-}
-
 async function measure(
   started: Started,
-  server: Run['server'],
-  endpoint: string,
+  server: ServerKind,
+  endpoint: Endpoint,
   options: autocannon.Options,
   rate: number | null,
+  round: number | null,
+  seconds: number,
 ): Promise<Run> {
-  process.stdout.write(`${server} ${endpoint} ${rate ? `at ${rate} req/s` : 'flat out'} …\n`);
+  process.stdout.write(`${server} ${endpoint} ${rate ? `at ${rate} req/s` : `flat out, round ${round}`} …\n`);
   const cpuBefore = await serverCpuMicros(started);
   const result = await autocannon({
     connections,
-    duration,
+    duration: seconds,
     ...options,
     ...(rate ? { overallRate: rate } : {}),
   });
@@ -142,6 +149,7 @@ async function measure(
     server,
     endpoint,
     rate,
+    round,
     requestsPerSecond: result.requests.average,
     serverCpuMicrosPerRequest: result.requests.total > 0 ? cpu / result.requests.total : 0,
     latencyMs: { p50: latency.p50, p97_5: latency.p97_5, p99: latency.p99, max: latency.max },
@@ -149,114 +157,119 @@ async function measure(
   };
 }
 
-/**
- * X-OPENTOK-AUTH tokens as the opentok SDK mints them, one per request (`generateJwt.js`: `iss`, `ist`,
- * `iat` and `exp` in whole seconds, HS256 — so the same text for every request of one second).
- */
-function opentokSdkTokens(project: { apiKey: string; apiSecret: string }): () => string {
-  const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return () => {
-    const iat = Math.floor(Date.now() / 1000);
-    const input = `${segment({ alg: 'HS256', typ: 'JWT' })}.${segment({ iss: project.apiKey, ist: 'project', iat, exp: iat + 180 })}`;
-    return `${input}.${createHmac('sha256', project.apiSecret).update(input).digest('base64url')}`;
-  };
-}
-
-/** `options` with a token minted by `mint` in each request's headers. */
-function withFreshToken(mint: () => string, options: autocannon.Options): autocannon.Options {
-  const headers = options.headers ?? {};
-  const setHeaders = (client: autocannon.Client): void => {
-    client.setHeaders({ ...headers, 'x-opentok-auth': mint() });
-  };
-  return {
-    ...options,
-    headers: { ...headers, 'x-opentok-auth': mint() },
-    setupClient: (client) => {
-      setHeaders(client);
-      client.on('response', () => setHeaders(client));
-    },
-  };
-}
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 
 // Keep the load generator (and its threads) off the server core.
 if (pinned) execFileSync('taskset', ['-a', '-cp', loadCpu, String(process.pid)], { stdio: 'ignore' });
 
-const SESSION_CREATE = 'POST /session/create';
-const CALLBACK_LIST = 'GET /v2/project/{projectId}/callback';
 const runs: Run[] = [];
+/** Half the bare server's median requests/s, per endpoint. */
+const goalRates = new Map<Endpoint, number>();
 
-const bare = await startServer('bare');
-let bareRps: number;
+// All three side by side, pinned to the same core; only one is loaded at a time.
+const started: Record<ServerKind, Started> = {
+  bare: await startServer('bare'),
+  fastify: await startServer('fastify'),
+  parley: await startServer('parley'),
+};
 try {
-  const target = { url: `${bare.ready.url}/session/create`, method: 'POST' as const };
-  await warmUp(target);
-  const flatOut = await measure(bare, 'bare', SESSION_CREATE, target, null);
-  runs.push(flatOut);
-  bareRps = flatOut.requestsPerSecond;
-  runs.push(await measure(bare, 'bare', SESSION_CREATE, target, Math.round(bareRps * GOAL_SHARE)));
-} finally {
-  await stopServer(bare);
-}
-const goalRate = Math.round(bareRps * GOAL_SHARE);
-
-// The framework's floor: a bare Fastify route answering the same canned JSON.
-const fastify = await startServer('fastify');
-try {
-  const target = { url: `${fastify.ready.url}/session/create`, method: 'POST' as const };
-  await warmUp(target);
-  runs.push(await measure(fastify, 'fastify', SESSION_CREATE, target, null));
-} finally {
-  await stopServer(fastify);
-}
-
-const parley = await startServer('parley');
-try {
-  const project = parley.ready.project;
+  const project: BenchProject | undefined = started.parley.ready.project;
   if (!project) throw new Error('The reference server did not report its project');
-  // Every request carries an X-OPENTOK-AUTH JWT minted for it the way the opentok SDK mints one
-  // (`iss`, `ist`, `iat`, `exp` in whole seconds, HS256): requests within one second carry the same token.
-  const mint = opentokSdkTokens(project);
-  const targets: [string, autocannon.Options][] = [
-    [
-      SESSION_CREATE,
-      withFreshToken(mint, {
-        url: `${parley.ready.url}/session/create`,
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'p2p.preference=disabled&archiveMode=manual',
-      }),
-    ],
-    [
-      CALLBACK_LIST,
-      withFreshToken(mint, {
-        url: `${parley.ready.url}/v2/project/${project.apiKey}/callback`,
-        method: 'GET',
-        headers: { accept: 'application/json' },
-      }),
-    ],
-  ];
-  for (const [, options] of targets) await warmUp(options);
-  for (const [endpoint, options] of targets) {
-    runs.push(await measure(parley, 'parley', endpoint, options, null));
-    runs.push(await measure(parley, 'parley', endpoint, options, goalRate));
+  const kinds: ServerKind[] = ['bare', 'fastify', 'parley'];
+  // Every server gets the reference server's request, token and body included: the same bytes.
+  const options = (kind: ServerKind, endpoint: Endpoint): autocannon.Options =>
+    requestOptions(endpoint, started[kind].ready.url, project);
+  for (const endpoint of ENDPOINTS) {
+    for (const kind of kinds) {
+      if (warmup > 0) await autocannon({ connections, duration: warmup, ...options(kind, endpoint) });
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const kind of kinds) {
+        runs.push(
+          await measure(started[kind], kind, endpoint, options(kind, endpoint), null, round, duration),
+        );
+      }
+    }
+    const bareMedian = median(
+      runs.filter((r) => r.server === 'bare' && r.endpoint === endpoint).map((r) => r.requestsPerSecond),
+    );
+    const goalRate = Math.round(bareMedian * GOAL_SHARE);
+    goalRates.set(endpoint, goalRate);
+    runs.push(
+      await measure(
+        started.parley,
+        'parley',
+        endpoint,
+        options('parley', endpoint),
+        goalRate,
+        null,
+        duration * 2,
+      ),
+    );
   }
 } finally {
-  await stopServer(parley);
+  await Promise.all(Object.values(started).map(stopServer));
 }
+
+/** A server's flat-out rounds on an endpoint, summarised. */
+interface Summary {
+  server: ServerKind;
+  endpoint: Endpoint;
+  requestsPerSecond: { median: number; min: number; max: number };
+  serverCpuMicrosPerRequest: number;
+  p99Ms: number;
+}
+const summaries: Summary[] = ENDPOINTS.flatMap((endpoint) =>
+  (['bare', 'fastify', 'parley'] as const).map((server) => {
+    const own = runs.filter((r) => r.server === server && r.endpoint === endpoint && r.rate === null);
+    const rps = own.map((r) => r.requestsPerSecond);
+    return {
+      server,
+      endpoint,
+      requestsPerSecond: { median: median(rps), min: Math.min(...rps), max: Math.max(...rps) },
+      serverCpuMicrosPerRequest: median(own.map((r) => r.serverCpuMicrosPerRequest)),
+      p99Ms: median(own.map((r) => r.latencyMs.p99)),
+    };
+  }),
+);
 
 /** Whether an endpoint of the reference server meets the goal. */
 interface Verdict {
-  endpoint: string;
+  endpoint: Endpoint;
+  /** The median over the rounds of (reference server's requests/s ÷ the bare server's, same round). */
   share: number;
+  /** Each round's ratio. */
+  roundShares: number[];
+  goalRate: number;
   p99AtGoalRate: number;
   met: boolean;
 }
-const verdicts: Verdict[] = [SESSION_CREATE, CALLBACK_LIST].map((endpoint) => {
-  const flatOut = runs.find((r) => r.server === 'parley' && r.endpoint === endpoint && r.rate === null);
+const verdicts: Verdict[] = ENDPOINTS.map((endpoint) => {
+  const flat = (server: ServerKind, round: number): Run | undefined =>
+    runs.find((r) => r.server === server && r.endpoint === endpoint && r.round === round);
+  const roundShares: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const bare = flat('bare', round);
+    const parley = flat('parley', round);
+    if (bare && parley) roundShares.push(parley.requestsPerSecond / bare.requestsPerSecond);
+  }
+  const share = median(roundShares);
   const atRate = runs.find((r) => r.server === 'parley' && r.endpoint === endpoint && r.rate !== null);
-  const share = (flatOut?.requestsPerSecond ?? 0) / bareRps;
   const p99AtGoalRate = atRate?.latencyMs.p99 ?? Number.POSITIVE_INFINITY;
-  return { endpoint, share, p99AtGoalRate, met: share >= GOAL_SHARE && p99AtGoalRate < GOAL_P99_MS };
+  return {
+    endpoint,
+    share,
+    roundShares,
+    goalRate: goalRates.get(endpoint) ?? 0,
+    p99AtGoalRate,
+    met: share >= GOAL_SHARE && p99AtGoalRate < GOAL_P99_MS,
+  };
 });
 
 const environment = {
@@ -266,35 +279,46 @@ const environment = {
   loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
   pinning: pinned ? { serverCpu, loadGeneratorCpu: loadCpu } : null,
   connections,
+  rounds,
   durationSeconds: duration,
   warmupSeconds: warmup,
   store,
   durability,
   logging,
 };
-await writeFile(`${outBase}.json`, `${JSON.stringify({ environment, runs, verdicts }, null, 2)}\n`);
+await writeFile(
+  `${outBase}.json`,
+  `${JSON.stringify({ environment, summaries, verdicts, runs }, null, 2)}\n`,
+);
 
 const fmt = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-const table = [
+const summaryTable = [
+  '| Endpoint | Server | Requests/s, median (min–max) | Server CPU/request (µs), median | p99 (ms), median |',
+  '|---|---|---|---|---|',
+  ...summaries.map(
+    (s) =>
+      `| \`${s.endpoint}\` | ${s.server} | **${fmt(s.requestsPerSecond.median)}** (${fmt(s.requestsPerSecond.min)}–${fmt(s.requestsPerSecond.max)}) | ${fmt(s.serverCpuMicrosPerRequest)} | ${fmt(s.p99Ms)} |`,
+  ),
+].join('\n');
+const runTable = [
   '| Server | Endpoint | Load | Requests/s | Server CPU/request (µs) | p50 (ms) | p97.5 (ms) | p99 (ms) | max (ms) | Requests |',
   '|---|---|---|---|---|---|---|---|---|---|',
   ...runs.map(
     (r) =>
-      `| ${r.server} | \`${r.endpoint}\` | ${r.rate ? `fixed ${fmt(r.rate)}/s` : 'flat out'} | ${fmt(r.requestsPerSecond)} | ${fmt(r.serverCpuMicrosPerRequest)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p97_5)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${fmt(r.requests)} |`,
+      `| ${r.server} | \`${r.endpoint}\` | ${r.rate ? `fixed ${fmt(r.rate)}/s` : `flat out, round ${r.round}`} | ${fmt(r.requestsPerSecond)} | ${fmt(r.serverCpuMicrosPerRequest)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p97_5)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${fmt(r.requests)} |`,
   ),
 ].join('\n');
 const goals = verdicts
   .map(
     (v) =>
-      `- \`${v.endpoint}\`: ${fmt(v.share * 100)} % of the bare server's requests/s, p99 ${fmt(v.p99AtGoalRate)} ms at ${fmt(goalRate)} req/s — ${v.met ? 'goal met' : '**goal not met**'}`,
+      `- \`${v.endpoint}\`: **${fmt(v.share * 100)} %** of the bare server's requests/s (rounds: ${v.roundShares.map((x) => `${fmt(x * 100)} %`).join(', ')}), p99 ${fmt(v.p99AtGoalRate)} ms at ${fmt(v.goalRate)} req/s — ${v.met ? 'goal met' : '**goal not met**'}`,
   )
   .join('\n');
 const busy = (environment.loadAverageAtEnd[0] ?? 0) > cpus().length;
 const busyNote = busy
   ? `\n**The machine was busy** (load average ${environment.loadAverageAtEnd[0]} on ${cpus().length} CPUs while this ran):
-pinning cannot keep other processes off the two cores, so requests/s and latencies understate both servers
-and their ratio is unreliable; the CPU time per request is the steadier comparison. Re-run on an idle machine
-to judge the goal.\n`
+pinning cannot keep other processes off the two cores, so requests/s and latencies understate all servers;
+the interleaved rounds keep their ratio fair, but re-run on an idle machine to judge the goal.\n`
   : '';
 const report = `# Reference server REST benchmark
 
@@ -302,25 +326,33 @@ Generated by \`pnpm --filter @parley/reference-server bench\` on ${environment.d
 Node ${environment.node}, ${environment.cpus}; load average at the end ${environment.loadAverageAtEnd.join(' / ')}.
 ${
   pinned
-    ? `Each server ran alone in a child process pinned to CPU ${serverCpu}; autocannon ran pinned to CPU ${loadCpu}.`
-    : 'Not pinned to cores (taskset missing or a single CPU): server and load generator shared the CPUs.'
+    ? `The three servers ran side by side, each in a child process pinned to CPU ${serverCpu} (one loaded at a time); autocannon ran pinned to CPU ${loadCpu}.`
+    : 'Not pinned to cores (taskset missing or a single CPU): servers and load generator shared the CPUs.'
 }
-autocannon with ${connections} connections, ${duration} s per run after ${warmup} s of warm-up per endpoint. Reference server: ${store} store${
+autocannon with ${connections} connections; per endpoint ${warmup} s of warm-up per server, then ${rounds} interleaved flat-out
+rounds of ${duration} s (bare, Fastify, reference server, again), then the reference server for ${duration * 2} s at half the bare
+server's median rate. Reference server: ${store} store${
   store === 'sqlite' ? ` (durability \`${durability}\`)` : ''
 }, pino logging ${logging === 'info' ? 'at info (one line per request, to a file through an asynchronous destination)' : 'off'}, rate limiting off.
 
-${table}
+${summaryTable}
 ${busyNote}
-Goal: at least ${GOAL_SHARE * 100} % of the bare server's requests/s on one core, p99 under ${GOAL_P99_MS} ms at that
-load (${fmt(goalRate)} req/s, half the bare server's flat-out rate in this run).
+Goal: at least ${GOAL_SHARE * 100} % of the bare server's requests/s on one core (the median over the rounds of the
+ratio within a round), p99 under ${GOAL_P99_MS} ms at half the bare server's rate.
 
 ${goals}
 
-Every request to the reference server is authenticated (HS256 \`X-OPENTOK-AUTH\`, minted for each request
-as the \`opentok\` SDK mints it: the same token for every request of one second), validated against the
-spec, counted in the metrics and logged; \`POST /session/create\` also writes the session to the store. The
-bare server reads the body and answers canned JSON of the same shape; the \`fastify\` row is a bare Fastify
-route answering the same JSON (the framework's own floor).
+Every server receives the same request for an endpoint: the same method, path and headers, an
+\`X-OPENTOK-AUTH\` JWT minted for each request as the \`opentok\` SDK mints it (the same token for every
+request of one second), and for \`POST /session/create\` the same form body. The reference server
+authenticates it, validates it against the spec, counts it in the metrics and logs it; session creation
+also writes the session to the store (committed before the answer). The bare \`node:http\` server reads the
+request and answers canned JSON of the same shape; the \`fastify\` row is a bare Fastify route answering the
+same JSON (the framework's own floor).
+
+## Every run
+
+${runTable}
 `;
 await writeFile(`${outBase}.md`, report);
-process.stdout.write(`\n${table}\n\n${goals}\n\nWritten to ${outBase}.md and ${outBase}.json\n`);
+process.stdout.write(`\n${summaryTable}\n\n${goals}\n\nWritten to ${outBase}.md and ${outBase}.json\n`);

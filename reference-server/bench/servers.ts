@@ -69,7 +69,8 @@ async function bareServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; close
 }
 
 /**
- * A bare Fastify route answering the same canned JSON (no hooks, logging off): the framework's own floor,
+ * A bare Fastify route answering the same canned JSON on any path (no hooks, logging off; form bodies read
+ * as a string): the framework's own floor,
  * against which the reference server's own work per request is measured.
  */
 async function fastifyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; close(): Promise<void> }> {
@@ -79,7 +80,8 @@ async function fastifyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; cl
     { parseAs: 'string' },
     (_request, body, done) => done(null, body),
   );
-  app.post('/session/create', (_request, reply) => {
+  // Every path and method, like the bare server: the benchmark sends each endpoint's request here too.
+  app.all('/*', (_request, reply) => {
     reply.type('application/json; charset=utf-8').send(CANNED);
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
