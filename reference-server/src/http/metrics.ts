@@ -2,7 +2,8 @@
  * Prometheus metrics of one server instance, on a registry of its own (not prom-client's global one), so
  * several apps in one process — as in tests — never collide.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 
 /** Options of {@link ServerMetrics}. */
 export interface ServerMetricsOptions {
@@ -27,10 +28,11 @@ export interface LiveCounts {
 export class ServerMetrics {
   /** The registry `/metrics` exposes. */
   readonly registry = new Registry();
-  /** Completed HTTP requests by method, route template and status. */
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  /** HTTP request latency in seconds by method and route template. */
-  readonly httpDuration: Histogram<'method' | 'route'>;
+  /**
+   * Completed HTTP requests by method, route template and status, and their latency in seconds by method
+   * and route template (`parley_http_requests_total`, `parley_http_request_duration_seconds`).
+   */
+  readonly requests: RequestMetrics;
   /** Sessions created through `POST /session/create`. */
   readonly sessionsCreated: Counter;
   /** Sessions that currently have at least one connected client. */
@@ -45,19 +47,10 @@ export class ServerMetrics {
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
-    this.httpRequests = new Counter({
-      name: 'parley_http_requests_total',
-      help: 'HTTP requests completed, by method, route template and status code.',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'parley_http_request_duration_seconds',
-      help: 'HTTP request latency in seconds, by method and route template.',
-      labelNames: ['method', 'route'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    });
+    this.requests = new RequestMetrics(
+      this.registry,
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    );
     this.sessionsCreated = new Counter({
       name: 'parley_sessions_created_total',
       help: 'Sessions created.',
@@ -105,7 +98,6 @@ export class ServerMetrics {
 
   /** Records one completed HTTP request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ method, route }, seconds);
+    this.requests.observe(method, route, status, seconds);
   }
 }
