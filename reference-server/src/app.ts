@@ -21,6 +21,7 @@ import { Lifecycle } from './http/lifecycle.js';
 import { ServerMetrics } from './http/metrics.js';
 import { TokenBucketLimiter } from './http/rate-limit.js';
 import { RequestLog } from './http/request-log.js';
+import { requestLoggerFactory } from './http/request-logger.js';
 import { registerSpecRoutes } from './http/router.js';
 import { archiveStorageResource } from './http/routes/archive-storage.js';
 import { callbacksResource } from './http/routes/callbacks.js';
@@ -142,8 +143,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    // One log line per request instead of Fastify's two.
+    // One log line per request instead of Fastify's two, written without a per-request child logger
+    // unless something else logs through `request.log`.
     logController: new RequestLog(),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

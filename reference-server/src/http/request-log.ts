@@ -13,6 +13,7 @@
  * `onResponse` hooks — but only when it has a logger or `onResponse` hooks to run, so metrics stay in a hook.
  */
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { DeferredRequestLogger } from './request-logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +55,11 @@ export class RequestLog extends LogController {
       remoteAddress: request.ip,
       ...request.logDetails,
     };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else reply.log.info(line, 'request completed');
+    const log = reply.log;
+    if (log instanceof DeferredRequestLogger) {
+      if (error) log.writeLine('error', { ...line, err: error }, 'request errored');
+      else log.writeLine('info', line, 'request completed');
+    } else if (error) log.error({ ...line, err: error }, 'request errored');
+    else log.info(line, 'request completed');
   }
 }
