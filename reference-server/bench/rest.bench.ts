@@ -186,6 +186,9 @@ try {
   const options = (kind: ServerKind, endpoint: Endpoint): autocannon.Options =>
     requestOptions(endpoint, started[kind].ready.url, project);
   for (const endpoint of ENDPOINTS) {
+    // Let earlier writes (the servers' start-up, a previous endpoint's sessions) reach the disk first.
+    execFileSync('sync');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     for (const kind of kinds) {
       if (warmup > 0) await autocannon({ connections, duration: warmup, ...options(kind, endpoint) });
     }
