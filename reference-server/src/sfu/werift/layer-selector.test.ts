@@ -155,14 +155,45 @@ describe('LayerSelector', () => {
     );
     time.advance(10_000);
     expect(selector.select(layers(), { maxWidth: 320 }, { remb: 40_000, lossBitrate: Infinity })).toBe(0);
-    // Caught up: 140 kbps of the 150 kbps layer.
+    // 140 kbps of the 150 kbps layer, but only 1 s after the resume: not caught up yet (catchUpMinMs).
     time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 140_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 60_000, lossBitrate: Infinity })).toBe(0);
+    // Caught up: at the rate, 4 s after the resume.
+    time.advance(2_000);
     expect(selector.select(layers(), { maxWidth: 320 }, { remb: 140_000, lossBitrate: Infinity })).toBe(0);
     time.advance(1_000);
     expect(selector.select(layers(), { maxWidth: 320 }, { remb: 180_000, lossBitrate: Infinity })).toBe(0);
     // From now on a REMB falling far below the rate is overuse again.
     time.advance(1_000);
     expect(selector.select(layers(), { maxWidth: 320 }, { remb: 60_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+  });
+
+  it('does not take a REMB "reaching" a restarted layer measured at a few kbps for caught up', () => {
+    const time = clock();
+    const selector = new LayerSelector({ now: time.now, resumeHoldMs: 10_000 });
+    selector.select(layers(), { maxWidth: 320 }, open);
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 25_000, lossBitrate: Infinity })).toBe(
+      VIDEO_PAUSED,
+    );
+    time.advance(10_000);
+    // Resumed on the lowest layer, which the publisher is restarting: 20 kbps measured so far.
+    const restarting = layers([{ bitrate: 20_000 }]);
+    expect(selector.select(restarting, { maxWidth: 320 }, { remb: 25_000, lossBitrate: Infinity })).toBe(0);
+    time.advance(1_000);
+    expect(selector.select(restarting, { maxWidth: 320 }, { remb: 26_000, lossBitrate: Infinity })).toBe(0);
+    // The layer is back at its rate; the REMB climbs slowly from the squeeze's level and dips once.
+    for (const remb of [28_000, 27_000, 30_000, 29_000, 33_000, 31_000]) {
+      time.advance(1_000);
+      expect(selector.select(layers(), { maxWidth: 320 }, { remb, lossBitrate: Infinity })).toBe(0);
+    }
+    // Fresh loss still pauses it: the link really is narrow.
+    time.advance(1_000);
+    expect(selector.select(layers(), { maxWidth: 320 }, { remb: 30_000, lossBitrate: 40_000 })).toBe(
       VIDEO_PAUSED,
     );
   });

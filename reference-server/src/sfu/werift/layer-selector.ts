@@ -31,7 +31,10 @@
  *   and the loss-based estimate has not moved while nothing was sent. Neither is an overuse signal, or
  *   resumed video would be paused again at the next evaluation on a link that is wide again. The
  *   loss-based estimate counts again once it falls (fresh loss) or reaches the rate. The REMB counts
- *   again only once it has caught up with the rate (at least 90 % of it): until then even a falling one
+ *   again only once it has caught up with the rate (at least 90 % of it, and no sooner than
+ *   {@link LayerSelectorOptions.catchUpMinMs} after the step up: a layer the publisher restarts is
+ *   measured at a few kbps for its first second or two, which a REMB still at the squeeze's level would
+ *   otherwise "reach"): until then even a falling one
  *   says nothing new, because Chrome's estimator (libwebrtc's AIMD rate control) answers an overuse
  *   detected while its estimate is below the incoming rate with β = 0.85 times its old link-capacity
  *   estimate, which after a squeeze is the squeeze's (a 21 → 19 kbps step, measured in the Chromium test,
@@ -81,6 +84,11 @@ export interface LayerSelectorOptions {
   probeFailureWindowMs?: number;
   /** Stable time after which the holds reset to their defaults. Default 30 s. */
   stableResetMs?: number;
+  /**
+   * The least time after a step up before the REMB can count as caught up (see "Signals left from before
+   * a step up"). Default 4 s.
+   */
+  catchUpMinMs?: number;
   now?: () => number;
 }
 
@@ -97,6 +105,7 @@ export class LayerSelector {
   readonly #resumeHoldMs: number;
   readonly #probeFailureWindowMs: number;
   readonly #stableResetMs: number;
+  readonly #catchUpMinMs: number;
   readonly #now: () => number;
   /** The current selection; undefined until the first call. */
   #current: number | undefined;
@@ -116,6 +125,8 @@ export class LayerSelector {
   #rembFalling = false;
   /** Since the selection last went up, the REMB has not yet reached the rate (see the class doc). */
   #rembCatchingUp = false;
+  /** When the selection last went up, for {@link LayerSelectorOptions.catchUpMinMs}. */
+  #steppedUpAt = Number.NEGATIVE_INFINITY;
   /**
    * The loss-based estimate since the selection last went up, while it has neither fallen nor reached the
    * rate (see "Signals left from before a step up"); undefined once it counts again.
@@ -128,6 +139,7 @@ export class LayerSelector {
     this.#resumeHoldMs = options.resumeHoldMs ?? 10_000;
     this.#probeFailureWindowMs = options.probeFailureWindowMs ?? 8_000;
     this.#stableResetMs = options.stableResetMs ?? 30_000;
+    this.#catchUpMinMs = options.catchUpMinMs ?? 4_000;
     this.#now = options.now ?? (() => performance.now());
     this.#holdMs = this.#upswitchHoldMs;
     this.#pauseHoldMs = this.#resumeHoldMs;
@@ -244,6 +256,7 @@ export class LayerSelector {
     this.#lastRemb = signals.remb ?? (resume ? 0 : undefined);
     this.#rembFalling = false;
     this.#rembCatchingUp = signals.remb !== undefined || resume;
+    this.#steppedUpAt = this.#now();
     this.#leftoverLossBitrate = signals.lossBitrate;
   }
 
@@ -256,7 +269,13 @@ export class LayerSelector {
     const { remb } = signals;
     const previous = this.#lastRemb;
     this.#lastRemb = remb;
-    if (this.#rembCatchingUp && remb !== undefined && sending > 0 && remb >= sending * 0.9) {
+    if (
+      this.#rembCatchingUp &&
+      remb !== undefined &&
+      sending > 0 &&
+      remb >= sending * 0.9 &&
+      this.#now() - this.#steppedUpAt >= this.#catchUpMinMs
+    ) {
       this.#rembCatchingUp = false;
       this.#rembFalling = false;
     } else if (remb === undefined || this.#rembCatchingUp) this.#rembFalling = false;
