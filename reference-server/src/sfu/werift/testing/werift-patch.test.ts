@@ -3,9 +3,9 @@
  * on: if a werift upgrade or a regenerated patch drops one, this fails instead of the SFU quietly
  * getting five times slower per packet.
  */
-import { KeyObject, randomBytes } from 'node:crypto';
+import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Event, getBit, RtpHeader, SrtpSession } from 'werift';
+import { Event, getBit, Message, parseMessage, RtpHeader, SrtpSession } from 'werift';
 
 /** werift's SRTP protection profiles: AES-CM with HMAC-SHA1-80, and AEAD AES-128-GCM. */
 const PROFILES = { aesCm: 0x0001, aesGcm: 0x0007 } as const;
@@ -160,5 +160,23 @@ describe('werift patch', () => {
     complete();
     expect(seen).toEqual(['a']);
     expect(event.ended).toBe(true);
+  });
+  it('signs and checks STUN MESSAGE-INTEGRITY with a key made once per password, with the same bytes', () => {
+    const password = 'ice-password-0123456789';
+    const request = new Message(1, 1); // a Binding request
+    request.setAttribute('USERNAME', 'remote:local');
+    // werift hands a fresh Buffer per message; the patched HMAC reuses one KeyObject for the password.
+    request.addMessageIntegrity(Buffer.from(password, 'utf8'));
+    const signed = request.bytes;
+    // The value is RFC 5389's: HMAC-SHA1 over the message up to the attribute, its length covering it.
+    const integrityAt = signed.length - 24;
+    const covered = Buffer.from(signed.subarray(0, integrityAt));
+    covered.writeUInt16BE(integrityAt - 20 + 24, 2);
+    const expected = createHmac('sha1', Buffer.from(password, 'utf8')).update(covered).digest();
+    expect(Buffer.from(request.getAttributeValue('MESSAGE-INTEGRITY') as Buffer)).toEqual(expected);
+    // Checking: the right password passes (twice: the cached key), a wrong one fails.
+    expect(parseMessage(signed, Buffer.from(password, 'utf8'))).toBeDefined();
+    expect(parseMessage(signed, Buffer.from(password, 'utf8'))).toBeDefined();
+    expect(parseMessage(signed, Buffer.from('another-password', 'utf8'))).toBeUndefined();
   });
 });
