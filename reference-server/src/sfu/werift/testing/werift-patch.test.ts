@@ -5,7 +5,15 @@
  */
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Event, getBit, Message, parseMessage, RtpHeader, SrtpSession } from 'werift';
+import {
+  Event,
+  getBit,
+  Message,
+  parseMessage,
+  RtpHeader,
+  SrtpAuthenticationError,
+  SrtpSession,
+} from 'werift';
 
 /** werift's SRTP protection profiles: AES-CM with HMAC-SHA1-80, and AEAD AES-128-GCM. */
 const PROFILES = { aesCm: 0x0001, aesGcm: 0x0007 } as const;
@@ -178,5 +186,25 @@ describe('werift patch', () => {
     expect(parseMessage(signed, Buffer.from(password, 'utf8'))).toBeDefined();
     expect(parseMessage(signed, Buffer.from(password, 'utf8'))).toBeDefined();
     expect(parseMessage(signed, Buffer.from('another-password', 'utf8'))).toBeUndefined();
+  });
+  it('leaves an SSRC rollover state untouched by a packet that fails authentication (updated in place, restored)', () => {
+    const { sender, receiver } = sessions(PROFILES.aesCm);
+    const header = new RtpHeader({ ssrc: 0x4321, payloadType: 96, sequenceNumber: 65_535, timestamp: 1 });
+    receiver.decrypt(sender.encrypt(randomBytes(100), header));
+    // Engine-internal werift state: the receiving context's per-SSRC rollover state.
+    const states = (receiver.remoteContext as unknown as { srtpSSRCStates: Record<number, object> })
+      .srtpSSRCStates;
+    const state = states[0x4321];
+    const before = { ...state };
+    // A forged packet just past the wrap would move the counter to the next cycle if it were kept.
+    header.sequenceNumber = 3;
+    const forged = sender.encrypt(randomBytes(100), header);
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 0xff;
+    expect(() => receiver.decrypt(forged)).toThrow(SrtpAuthenticationError);
+    expect(states[0x4321]).toBe(state);
+    expect(state).toEqual(before);
+    // The genuine packet then decrypts in the next cycle.
+    const genuine = receiver.decrypt(sender.encrypt(Buffer.alloc(100, 7), header));
+    expect(genuine.subarray(12)).toEqual(Buffer.alloc(100, 7));
   });
 });
