@@ -6,9 +6,11 @@
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  classes,
   Event,
   getBit,
   Message,
+  methods,
   parseMessage,
   RtpHeader,
   SrtpAuthenticationError,
@@ -171,7 +173,7 @@ describe('werift patch', () => {
   });
   it('signs and checks STUN MESSAGE-INTEGRITY with a key made once per password, with the same bytes', () => {
     const password = 'ice-password-0123456789';
-    const request = new Message(1, 1); // a Binding request
+    const request = new Message(methods.BINDING, classes.REQUEST);
     request.setAttribute('USERNAME', 'remote:local');
     // werift hands a fresh Buffer per message; the patched HMAC reuses one KeyObject for the password.
     request.addMessageIntegrity(Buffer.from(password, 'utf8'));
