@@ -8,8 +8,9 @@
  * 2. werift joined every buffered handshake fragment once some final fragment arrived: after a loss, the
  *    pieces of two retransmitted ClientHellos made one corrupt hello, which reset the server's state.
  *    Fragments are now reassembled per message.
- * 3. A late copy of the client's first (cookie-less) ClientHello made the server answer with a new
- *    HelloVerifyRequest, regenerating its random and key pair in the middle of the handshake.
+ * 3. A late copy of a ClientHello of the handshake in progress made the server answer with a new
+ *    HelloVerifyRequest, regenerating its random and key pair mid-handshake; a copy arriving after the
+ *    handshake reset the connected session. Copies with the same client random are now ignored.
  *
  * Each test runs a real werift DTLS client and server over an in-memory datagram pipe whose tap drops,
  * duplicates or replay-filters datagrams the way the failing runs did; each fails without its hunk.
