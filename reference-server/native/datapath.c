@@ -666,6 +666,22 @@ static int flush_queue(send_queue *queue) {
  * or 0 when the packet does not fit a queue slot (the caller sends it another way). The packet is
  * protected straight into the queue; flushRtp() (or a full queue) sends it.
  */
+/* Fills in the message of the queue's next slot, whose bytes are written, and counts it queued. */
+static void commit_slot(send_queue *queue, int slot, size_t length, const destination *target,
+                        const udp_sender *sender) {
+  memcpy(&queue->addresses[slot], &target->address, target->length);
+  queue->vectors[slot].iov_base = queue->data[slot];
+  queue->vectors[slot].iov_len = length;
+  struct msghdr *header = &queue->messages[slot].msg_hdr;
+  memset(header, 0, sizeof *header);
+  header->msg_name = &queue->addresses[slot];
+  header->msg_namelen = target->length;
+  header->msg_iov = &queue->vectors[slot];
+  header->msg_iovlen = 1;
+  queue->fds[slot] = sender->fd;
+  queue->count++;
+}
+
 static napi_value queue_rtp(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value args[7];
@@ -686,18 +702,35 @@ static napi_value queue_rtp(napi_env env, napi_callback_info info) {
   size_t written = protect(p.context, queue->data[slot], p.header, p.header_length, p.payload,
                            p.payload_length, p.padding_size, p.roc);
   if (written == 0) return throw_error(env, "SRTP protection failed");
-  memcpy(&queue->addresses[slot], &target->address, target->length);
-  queue->vectors[slot].iov_base = queue->data[slot];
-  queue->vectors[slot].iov_len = written;
-  struct msghdr *header = &queue->messages[slot].msg_hdr;
-  memset(header, 0, sizeof *header);
-  header->msg_name = &queue->addresses[slot];
-  header->msg_namelen = target->length;
-  header->msg_iov = &queue->vectors[slot];
-  header->msg_iovlen = 1;
-  queue->fds[slot] = sender->fd;
-  queue->count++;
+  commit_slot(queue, slot, written, target, sender);
   return number(env, (double)written);
+}
+
+/*
+ * queueDatagram(data, sender, destination) → bytes queued, or 0 when it cannot be (too big for a slot,
+ * empty, or the sender is closed; then send it another way). For what is already protected or needs no
+ * protection — SRTCP, DTLS, STUN — so that it leaves in the same sendmmsg as the turn's RTP.
+ */
+static napi_value queue_datagram(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  void *data = NULL;
+  size_t length = 0;
+  if (argc < 3 || napi_get_buffer_info(env, args[0], &data, &length) != napi_ok)
+    return throw_error(env, "data must be a Buffer");
+  udp_sender *sender = get_external(env, args[1]);
+  destination *target = get_external(env, args[2]);
+  if (sender == NULL) return throw_error(env, "sender must be a UDP sender");
+  if (target == NULL) return throw_error(env, "destination must be a destination");
+  if (sender->fd < 0 || length == 0 || length > SLOT_BYTES) return number(env, 0);
+  send_queue *queue = NULL;
+  napi_get_instance_data(env, (void **)&queue);
+  if (queue->count == QUEUE_SLOTS) flush_queue(queue);
+  int slot = queue->count;
+  memcpy(queue->data[slot], data, length);
+  commit_slot(queue, slot, length, target, sender);
+  return number(env, (double)length);
 }
 
 /* flushRtp() → packets handed to the kernel */
@@ -746,6 +779,7 @@ NAPI_MODULE_INIT() {
       {"closeUdpSender", NULL, close_udp_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"createDestination", NULL, create_destination, NULL, NULL, NULL, napi_enumerable, NULL},
       {"queueRtp", NULL, queue_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"queueDatagram", NULL, queue_datagram, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flushRtp", NULL, flush_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_enumerable, NULL},
   };

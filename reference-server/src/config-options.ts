@@ -70,6 +70,8 @@ export interface ServerConfig {
   mediaPortMin: number | null;
   /** The highest UDP port routed media binds to; null lets the OS choose (set with `mediaPortMin`). */
   mediaPortMax: number | null;
+  /** Every peer connection of an SFU worker shares one UDP port (else one port each). */
+  mediaSharedPort: boolean;
   /** STUN/TURN servers handed to clients in session info and with every peer connection. */
   turnServers: IceServer[];
   /**
@@ -262,6 +264,15 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     defaultText: 'any',
     description: 'Highest UDP port routed media binds to; above --media-port-min.',
     parse: integer('--media-port-max', 1024, 65535),
+  }),
+  option({
+    key: 'mediaSharedPort',
+    flag: 'media-shared-port',
+    env: 'PARLEY_MEDIA_SHARED_PORT',
+    defaultText: 'on',
+    description:
+      '`on`: every peer connection of an SFU worker (or of the server, without workers) shares one UDP port, the first free one of --media-port-min..max (else one the OS chooses), demultiplexed by ICE username and remote address; one port per worker to open in a firewall. `off`: a UDP port per peer connection.',
+    parse: onOff('--media-shared-port'),
   }),
   option({
     key: 'turnServers',

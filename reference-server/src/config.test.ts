@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       mediaAnnouncedAddress: null,
       mediaPortMin: null,
       mediaPortMax: null,
+      mediaSharedPort: true,
       turnServers: [],
       sfuWorkers: 0,
       simulcast: false,
@@ -121,6 +122,12 @@ describe('loadConfig', () => {
   ])('rejects %j %j naming the option', (argv, env, message) => {
     expect(() => load(argv, env)).toThrow(ConfigError);
     expect(() => load(argv, env)).toThrow(message);
+  });
+
+  it('reads whether media shares one UDP port per SFU worker', () => {
+    expect(load(['--media-shared-port', 'off']).mediaSharedPort).toBe(false);
+    expect(load([], { PARLEY_MEDIA_SHARED_PORT: 'on' }).mediaSharedPort).toBe(true);
+    expect(() => load(['--media-shared-port', 'sometimes'])).toThrow('--media-shared-port');
   });
 
   it('reads the SQLite durability', () => {

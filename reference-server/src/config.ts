@@ -81,6 +81,7 @@ export function loadConfig(sources: ConfigSources): ServerConfig {
     mediaListenIps: value('mediaListenIps', ['127.0.0.1']),
     mediaAnnouncedAddress: value('mediaAnnouncedAddress', null),
     ...mediaPorts(value('mediaPortMin', null), value('mediaPortMax', null)),
+    mediaSharedPort: value('mediaSharedPort', true),
     turnServers: value('turnServers', []),
     sfuWorkers: value('sfuWorkers', 0),
     simulcast: value('simulcast', false),

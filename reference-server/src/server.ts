@@ -187,6 +187,7 @@ export function sfuEngineOptions(config: ServerConfig): SfuEngineOptions {
       : {}),
     iceServers: config.turnServers,
     simulcast: config.simulcast,
+    sharedPort: config.mediaSharedPort,
     datapath: config.sfuDatapath,
   };
 }

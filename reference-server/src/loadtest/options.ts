@@ -37,6 +37,8 @@ export interface LoadTestOptions {
   cpuProfileDir?: string;
   /** The SFU workers' datapath (the engine option `datapath`). Default `auto`. */
   datapath?: DatapathChoice;
+  /** Whether each SFU worker serves every peer connection on one UDP port (the engine option `sharedPort`). Default true. */
+  sharedPort?: boolean;
   /**
    * Extra Node.js flags for the SFU workers, after the pool's own (e.g. `--trace-gc`, or heap sizing to
    * compare against the defaults). Default none.
@@ -97,6 +99,10 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
       `datapath must be one of ${DATAPATH_CHOICES.join(', ')}, got ${String(datapath)}`,
     );
   }
+  const sharedPort = options.sharedPort ?? true;
+  if (typeof sharedPort !== 'boolean') {
+    throw new LoadTestOptionError(`sharedPort must be a boolean, got ${String(sharedPort)}`);
+  }
   const publishers = integer(options.publishers ?? 1, 'publishers', 1, 1000);
   const subscribersPerPublisher = integer(
     options.subscribersPerPublisher ?? 1,
@@ -122,6 +128,7 @@ export function resolveLoadTestOptions(options: LoadTestOptions = {}): ResolvedL
     connectTimeoutMs: integer(options.connectTimeoutMs ?? 15_000, 'connectTimeoutMs', 100, 600_000),
     cpuProfileDir: profileDir(options.cpuProfileDir),
     datapath,
+    sharedPort,
     workerExecArgv: execArgv(options.workerExecArgv),
   };
 }

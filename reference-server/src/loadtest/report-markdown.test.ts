@@ -23,6 +23,7 @@ function report(
       connectTimeoutMs: 15_000,
       cpuProfileDir: undefined,
       datapath: 'native',
+      sharedPort: true,
       workerExecArgv: [],
     },
     startedAt: '2026-01-01T00:00:00.000Z',

@@ -52,6 +52,7 @@ export async function runLoadTest(
     workers: config.workers,
     listenIps: ['127.0.0.1'],
     datapath: config.datapath,
+    sharedPort: config.sharedPort,
     workerExecArgv: [...profileArgv, ...config.workerExecArgv],
   });
   const generators = Array.from({ length: config.generators }, (_, i) =>

@@ -12,7 +12,12 @@ describe('resolveSfuEngineOptions', () => {
       publisherMaxBitrate: 2_000_000,
       simulcast: false,
       datapath: 'auto',
+      sharedPort: true,
     });
+    expect(resolveSfuEngineOptions({ sharedPort: false }).sharedPort).toBe(false);
+    expect(() => resolveSfuEngineOptions({ sharedPort: 'yes' as never })).toThrow(
+      /sharedPort must be a boolean/,
+    );
     expect(resolveSfuEngineOptions({ simulcast: true }).simulcast).toBe(true);
     expect(() => resolveSfuEngineOptions({ simulcast: 'yes' as never })).toThrow(
       /simulcast must be a boolean/,

@@ -3,6 +3,7 @@
  * fails at start-up with a message naming the field instead of as a silent ICE failure later.
  */
 import { isIPv4 } from 'node:net';
+import type { IceOptions } from 'werift';
 import { SfuError } from './errors.js';
 import { DATAPATH_CHOICES, type DatapathChoice } from './native/datapath.js';
 import { type IceServer, type PortRange, type SfuEngineOptions, sfuEngineOptionDefaults } from './types.js';
@@ -16,6 +17,12 @@ export interface ResolvedSfuEngineOptions {
   readonly publisherMaxBitrate: number;
   readonly simulcast: boolean;
   readonly datapath: DatapathChoice;
+  readonly sharedPort: boolean;
+  /**
+   * Makes the ICE agents' UDP transports: set by the engine when `sharedPort` is on (its shared ports'
+   * factory), absent otherwise (werift binds a socket per agent).
+   */
+  readonly iceTransportFactory?: IceOptions['udpTransportFactory'];
 }
 
 /** The wildcard listen address: gather on every interface. */
@@ -75,6 +82,10 @@ export function resolveSfuEngineOptions(options: SfuEngineOptions = {}): Resolve
     throw invalid(`datapath must be one of ${DATAPATH_CHOICES.join(', ')}, got ${JSON.stringify(datapath)}`);
   }
 
+  const sharedPort = options.sharedPort ?? sfuEngineOptionDefaults.sharedPort;
+  if (typeof sharedPort !== 'boolean') {
+    throw invalid(`sharedPort must be a boolean, got ${JSON.stringify(sharedPort)}`);
+  }
   return {
     listenIps: Object.freeze([...listenIps]),
     announcedAddress,
@@ -83,6 +94,7 @@ export function resolveSfuEngineOptions(options: SfuEngineOptions = {}): Resolve
     publisherMaxBitrate,
     simulcast,
     datapath,
+    sharedPort,
   };
 }
 

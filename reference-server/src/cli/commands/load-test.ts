@@ -27,6 +27,8 @@ Options:
   --cpu-prof <dir>      Write V8 CPU profiles of the SFU workers and the generators into <dir>
   --datapath <kind>     The SFU's datapath: auto, native or javascript (default auto; see
                         parley start --help, --sfu-datapath)
+  --shared-port <on|off>  One UDP port per SFU worker for every peer connection (default on; see
+                        parley start --help, --media-shared-port)
   --quiet               No progress on stderr
 `;
 
@@ -46,7 +48,11 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
     io.out.write(LOAD_TEST_HELP);
     return 0;
   }
-  const args = parseArgs(argv, [...Object.keys(NUMERIC), 'media', 'cpu-prof', 'datapath'], ['quiet']);
+  const args = parseArgs(
+    argv,
+    [...Object.keys(NUMERIC), 'media', 'cpu-prof', 'datapath', 'shared-port'],
+    ['quiet'],
+  );
   if (args.positionals.length > 0) throw new UsageError(`Unexpected argument "${args.positionals[0]}"`);
   const options: LoadTestOptions = {};
   for (const [flag, field] of Object.entries(NUMERIC)) {
@@ -61,6 +67,13 @@ export async function runLoadTestCommand(argv: readonly string[], io: CliIo): Pr
   if (media !== undefined) options.media = media as LoadTestOptions['media'];
   const datapath = args.options.get('datapath');
   if (datapath !== undefined) options.datapath = datapath as LoadTestOptions['datapath'];
+  const sharedPort = args.options.get('shared-port');
+  if (sharedPort !== undefined) {
+    if (sharedPort !== 'on' && sharedPort !== 'off') {
+      throw new UsageError(`--shared-port must be on or off, got "${sharedPort}"`);
+    }
+    options.sharedPort = sharedPort === 'on';
+  }
   const profileDir = args.options.get('cpu-prof');
   if (profileDir !== undefined) options.cpuProfileDir = profileDir;
   const quiet = args.switches.has('quiet');

@@ -258,6 +258,37 @@ describe('native sends', () => {
     }
   });
 
+  it('queues plain datagrams byte for byte in the same flush as protected packets, in order', async () => {
+    const native = requireNativeDatapath();
+    const { a } = sessionPair(ProtectionProfileAeadAes128Gcm);
+    const pair = nativeSrtpFor(native, asSession(a));
+    const sender = await udpSocket();
+    const receiver = await udpSocket();
+    const received: Buffer[] = [];
+    receiver.on('message', (message) => received.push(message));
+    const queue = sendQueueOf(native);
+    const udp = queue.senderFor(sender);
+    const destination = native.createDestination('127.0.0.1', receiver.address().port);
+    const rtcp = randomBytes(80);
+    const before = native.stats();
+    expect(native.queueDatagram(rtcp, udp as never, destination)).toBe(80);
+    native.queueRtp(pair?.local as never, headerBytes(7), randomBytes(100), 0, 0, udp as never, destination);
+    expect(native.queueDatagram(Buffer.from('stun'), udp as never, destination)).toBe(4);
+    queue.queued();
+    // Too big for a slot, or empty: not queued (the caller sends it another way).
+    expect(native.queueDatagram(Buffer.alloc(4096), udp as never, destination)).toBe(0);
+    expect(native.queueDatagram(Buffer.alloc(0), udp as never, destination)).toBe(0);
+    expect(() => native.queueDatagram('x' as never, udp as never, destination)).toThrow(/data/);
+    await new Promise((resolve) => setImmediate(resolve));
+    const after = native.stats();
+    expect(after.sentPackets - before.sentPackets).toBe(3);
+    expect(after.sendCalls - before.sendCalls).toBe(1);
+    await until(() => received.length === 3);
+    expect(received[0]?.equals(rtcp)).toBe(true);
+    expect(received[1]?.readUInt16BE(2)).toBe(7);
+    expect(received[2]?.toString()).toBe('stun');
+  });
+
   it('drops what was queued for a socket closed before the flush, and releases its descriptor', async () => {
     const native = requireNativeDatapath();
     const { a } = sessionPair(ProtectionProfileAeadAes128Gcm);

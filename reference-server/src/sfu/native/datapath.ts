@@ -63,6 +63,11 @@ export interface NativeDatapath {
     sender: NativeUdpSender,
     destination: NativeDestination,
   ): number;
+  /**
+   * Queues an already protected (or never protected) datagram — SRTCP, DTLS, STUN — to leave with the
+   * turn's RTP; returns its size, or 0 when it cannot be queued (send it another way).
+   */
+  queueDatagram(data: Buffer, sender: NativeUdpSender, destination: NativeDestination): number;
   /** Sends everything queued; returns the packets the kernel took. */
   flushRtp(): number;
   stats(): NativeSendStats;

@@ -9,6 +9,7 @@ import { selectDatapath } from '../native/datapath.js';
 import { type ResolvedSfuEngineOptions, resolveSfuEngineOptions } from '../options.js';
 import type { IceServer, Router, SfuEngine, SfuEngineEvents, SfuEngineOptions } from '../types.js';
 import { WeriftRouter } from './router.js';
+import { type SharedPortStats, SharedPorts } from './shared-port.js';
 
 /** An SFU engine running werift in this process. */
 export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEngine {
@@ -16,11 +17,17 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
   readonly #options: ResolvedSfuEngineOptions;
   readonly #routers = new Map<string, WeriftRouter>();
   #closed = false;
+  /** The engine's shared UDP ports (`sharedPort`), opened as the first peer connection gathers. */
+  readonly #sharedPorts: SharedPorts | undefined;
 
   /** Throws an `SfuError` (`INVALID_ARGUMENT`) naming the bad option. */
   constructor(options: SfuEngineOptions = {}) {
     super();
-    this.#options = resolveSfuEngineOptions(options);
+    const resolved = resolveSfuEngineOptions(options);
+    this.#sharedPorts = resolved.sharedPort ? new SharedPorts(resolved) : undefined;
+    this.#options = this.#sharedPorts
+      ? { ...resolved, iceTransportFactory: this.#sharedPorts.transportFactory }
+      : resolved;
     // Fails now, with the reason, when `native` was asked for and the addon cannot be used.
     this.datapath = selectDatapath(this.#options.datapath) === undefined ? 'javascript' : 'native';
   }
@@ -48,10 +55,28 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
     if (this.#routers.has(sessionId)) {
       throw new SfuError('INVALID_STATE', `Session ${sessionId} already has a router`);
     }
+    // The shared ports are bound now, so that a port range with no free port fails here, naming it,
+    // rather than as peer connections without candidates later.
+    if (this.#sharedPorts) {
+      await Promise.all(this.#options.listenIps.map((ip) => this.#sharedPorts?.portFor(ip)));
+    }
+    if (this.#closed) throw new SfuError('INVALID_STATE', 'The SFU engine is closed');
+    if (this.#routers.has(sessionId)) {
+      throw new SfuError('INVALID_STATE', `Session ${sessionId} already has a router`);
+    }
     const router = new WeriftRouter(sessionId, this.#options);
     this.#routers.set(sessionId, router);
     router.on('@close', () => this.#routers.delete(sessionId));
     return router;
+  }
+
+  /**
+   * The engine's shared UDP ports (`sharedPort`) and their counters: one per listen address in use; none
+   * before the first peer connection gathers, or with `sharedPort` off.
+   */
+  async sharedPortStats(): Promise<(SharedPortStats & { port: number })[]> {
+    const ports = (await this.#sharedPorts?.ports()) ?? [];
+    return ports.map((port) => ({ port: port.port, ...port.stats }));
   }
 
   getRouter(sessionId: string): Router | undefined {
@@ -63,6 +88,7 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
     this.#closed = true;
     for (const router of [...this.#routers.values()]) router.close();
     this.#routers.clear();
+    this.#sharedPorts?.close();
     this.emit('close');
   }
 }

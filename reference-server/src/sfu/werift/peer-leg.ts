@@ -45,6 +45,8 @@ function peerConfig(
     iceInterfaceAddresses: !any && options.listenIps.length === 1 && onlyIp ? { udp4: onlyIp } : undefined,
     icePortRange: options.portRange ? [options.portRange.min, options.portRange.max] : undefined,
     bundlePolicy: 'max-bundle',
+    // A port shared by the engine's peer connections (`sharedPort`), else werift's socket per agent.
+    iceUdpTransportFactory: options.iceTransportFactory,
   };
 }
 

@@ -4,6 +4,7 @@
  * getting five times slower per packet.
  */
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import {
   classes,
@@ -12,6 +13,7 @@ import {
   Message,
   methods,
   parseMessage,
+  RTCPeerConnection,
   RtpHeader,
   SrtpAuthenticationError,
   SrtpSession,
@@ -208,5 +210,53 @@ describe('werift patch', () => {
     // The genuine packet then decrypts in the next cycle.
     const genuine = receiver.decrypt(sender.encrypt(Buffer.alloc(100, 7), header));
     expect(genuine.subarray(12)).toEqual(Buffer.alloc(100, 7));
+  });
+
+  it('gives ICE agents 64-bit username fragments, new ones on restart (a shared port tells agents apart by them)', async () => {
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    try {
+      pc.addTransceiver('audio', { direction: 'sendonly' });
+      const first = /a=ice-ufrag:(\S+)/.exec((await pc.createOffer()).sdp)?.[1];
+      expect(first).toMatch(/^[0-9a-f]{16}$/);
+      const restarted = /a=ice-ufrag:(\S+)/.exec((await pc.createOffer({ iceRestart: true })).sdp)?.[1];
+      expect(restarted).toMatch(/^[0-9a-f]{16}$/);
+      expect(restarted).not.toBe(first);
+    } finally {
+      await pc.close();
+    }
+  });
+
+  it('builds ICE transports with the configured factory instead of binding a socket', async () => {
+    const requests: string[] = [];
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const pc = new RTCPeerConnection({
+      iceServers: [],
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceUdpTransportFactory: async ({ address, connection }) => {
+        requests.push(`${address} ${connection.localUsername}`);
+        return {
+          type: 'udp',
+          closed: false,
+          address: socket.address(),
+          onData: () => undefined,
+          send: async () => undefined,
+          close: async () => undefined,
+        };
+      },
+    });
+    try {
+      pc.addTransceiver('audio', { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      const sdp = pc.localDescription?.sdp ?? '';
+      const ufrag = /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
+      expect(requests).toEqual([`127.0.0.1 ${ufrag}`]);
+      expect(sdp).toContain(`127.0.0.1 ${socket.address().port} typ host`);
+    } finally {
+      await pc.close();
+      socket.close();
+    }
   });
 });
