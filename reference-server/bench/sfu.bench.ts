@@ -33,6 +33,8 @@ const MATRIX: { name: string; options: LoadTestOptions }[] = [
   { name: '1:1 × 32', options: { publishers: 32, subscribersPerPublisher: 1 } },
   { name: '1:1 × 64', options: { publishers: 64, subscribersPerPublisher: 1 } },
   { name: '1:1 × 128', options: { publishers: 128, subscribersPerPublisher: 1 } },
+  // Where the load generators take most of the machine (≈ 1 core of 2): the highest one-to-one load here.
+  { name: '1:1 × 192', options: { publishers: 192, subscribersPerPublisher: 1 } },
   { name: '1→16 × 4', options: { publishers: 4, subscribersPerPublisher: 16 } },
   { name: '1→16 × 8', options: { publishers: 8, subscribersPerPublisher: 16 } },
   { name: '1:1 × 64, 2 workers', options: { publishers: 64, subscribersPerPublisher: 1, workers: 2 } },
