@@ -1,7 +1,8 @@
 /*
  * Parley's native SFU datapath: SRTP protection with cipher contexts that live as long as the
  * DTLS session (Node's crypto API builds a new cipher per packet and cannot re-key a GCM context's IV),
- * and UDP sends batched per event-loop turn with sendmmsg(2).
+ * UDP sends batched per event-loop turn with sendmmsg(2), and a shared port's datagrams read in batches
+ * with recvmmsg(2) and handed to JavaScript once per batch.
  *
  * Everything else stays in JavaScript (werift: ICE, DTLS, RTCP, NACK/RTX; the engine: routing,
  * simulcast, rewriting): this module only does what costs the forwarding path per packet in a way
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -534,6 +536,19 @@ static void sender_finalize(napi_env env, void *data, void *hint) {
   free(sender);
 }
 
+/* A close-on-exec duplicate of `fd` when it is a UDP socket; -1 with `*error` set otherwise. */
+static int duplicate_udp_socket(int64_t fd, const char **error) {
+  int type = 0;
+  socklen_t type_length = sizeof type;
+  if (fd < 0 || getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0 || type != SOCK_DGRAM) {
+    *error = "fd is not a UDP socket";
+    return -1;
+  }
+  int copy = fcntl((int)fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) *error = "could not duplicate the socket descriptor";
+  return copy;
+}
+
 /* createUdpSender(fd) → a sender holding its own duplicate of the socket's descriptor */
 static napi_value create_udp_sender(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -541,20 +556,15 @@ static napi_value create_udp_sender(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   int64_t fd = -1;
   if (argc < 1 || !get_int(env, args[0], &fd) || fd < 0) return throw_error(env, "fd must be a descriptor");
-  int domain = 0;
-  socklen_t domain_length = sizeof domain;
-  int type = 0;
-  socklen_t type_length = sizeof type;
-  if (getsockopt((int)fd, SOL_SOCKET, SO_DOMAIN, &domain, &domain_length) != 0 ||
-      getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0 || type != SOCK_DGRAM)
-    return throw_error(env, "fd is not a UDP socket");
+  const char *error = NULL;
+  int copy = duplicate_udp_socket(fd, &error);
+  if (copy < 0) return throw_error(env, error);
   udp_sender *sender = calloc(1, sizeof *sender);
-  if (sender == NULL) return throw_error(env, "out of memory");
-  sender->fd = fcntl((int)fd, F_DUPFD_CLOEXEC, 0);
-  if (sender->fd < 0) {
-    free(sender);
-    return throw_error(env, "could not duplicate the socket descriptor");
+  if (sender == NULL) {
+    close(copy);
+    return throw_error(env, "out of memory");
   }
+  sender->fd = copy;
   napi_value result;
   if (napi_create_external(env, sender, sender_finalize, NULL, &result) != napi_ok) {
     close(sender->fd);
@@ -666,6 +676,207 @@ static int flush_queue(send_queue *queue) {
  * or 0 when the packet does not fit a queue slot (the caller sends it another way). The packet is
  * protected straight into the queue; flushRtp() (or a full queue) sends it.
  */
+/* ---------------------------------------------------------------- UDP receive batches */
+
+/*
+ * A receiver reads a UDP socket (its own duplicate of the descriptor) with recvmmsg(2) when the event
+ * loop reports it readable, and hands JavaScript each batch in one call: one Buffer holding the
+ * datagrams back to back, and a Uint32Array of (offset, length, IPv4 address, port) per datagram. Node's
+ * dgram socket calls into JavaScript once per datagram, with a Buffer, an address string and an object
+ * each — the cost that dominated a shared port's per-packet profile. The caller stops Node's own reading
+ * of the socket (recvStop) and keeps sending through it.
+ */
+#define RECV_BATCH 64
+#define RECV_SLOT_BYTES 4096
+#define RECV_ROUNDS 4 /* batches per wake-up at most, so that one busy socket cannot starve the loop */
+
+typedef struct {
+  napi_env env;
+  uv_poll_t poll;
+  int fd;
+  int closed;
+  int owners; /* the JavaScript object and the uv handle: freed when both let go */
+  napi_ref callback;
+  napi_async_context async;
+  double batches;
+  double datagrams;
+  struct mmsghdr messages[RECV_BATCH];
+  struct iovec vectors[RECV_BATCH];
+  struct sockaddr_in addresses[RECV_BATCH];
+  unsigned char data[RECV_BATCH][RECV_SLOT_BYTES];
+} udp_receiver;
+
+static void receiver_deliver(udp_receiver *receiver, int count) {
+  napi_env env = receiver->env;
+  size_t total = 0;
+  int kept = 0;
+  uint32_t meta[RECV_BATCH * 4];
+  for (int i = 0; i < count; i++) {
+    const struct mmsghdr *message = &receiver->messages[i];
+    /* Truncated (bigger than a slot) or not IPv4: not a datagram the SFU takes. */
+    if ((message->msg_hdr.msg_flags & MSG_TRUNC) != 0 || receiver->addresses[i].sin_family != AF_INET)
+      continue;
+    meta[kept * 4] = (uint32_t)total;
+    meta[kept * 4 + 1] = message->msg_len;
+    meta[kept * 4 + 2] = ntohl(receiver->addresses[i].sin_addr.s_addr);
+    meta[kept * 4 + 3] = ntohs(receiver->addresses[i].sin_port);
+    total += message->msg_len;
+    kept++;
+  }
+  if (kept == 0) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  void *bytes = NULL;
+  napi_value buffer, table_buffer, table, count_value, callback, receiver_object;
+  void *table_bytes = NULL;
+  if (napi_create_buffer(env, total, &bytes, &buffer) == napi_ok &&
+      napi_create_arraybuffer(env, (size_t)kept * 4 * sizeof(uint32_t), &table_bytes, &table_buffer) == napi_ok &&
+      napi_create_typedarray(env, napi_uint32_array, (size_t)kept * 4, table_buffer, 0, &table) == napi_ok &&
+      napi_create_uint32(env, (uint32_t)kept, &count_value) == napi_ok &&
+      napi_get_reference_value(env, receiver->callback, &callback) == napi_ok &&
+      napi_get_global(env, &receiver_object) == napi_ok) {
+    int slot = 0;
+    for (int i = 0; i < count; i++) {
+      const struct mmsghdr *message = &receiver->messages[i];
+      if ((message->msg_hdr.msg_flags & MSG_TRUNC) != 0 || receiver->addresses[i].sin_family != AF_INET)
+        continue;
+      memcpy((unsigned char *)bytes + meta[slot * 4], receiver->data[i], message->msg_len);
+      slot++;
+    }
+    memcpy(table_bytes, meta, (size_t)kept * 4 * sizeof(uint32_t));
+    napi_value args[3] = {buffer, table, count_value};
+    napi_value result;
+    receiver->batches++;
+    receiver->datagrams += kept;
+    /* make_callback: the microtasks the batch queued run once, after it, as after any I/O callback. */
+    if (napi_make_callback(env, receiver->async, receiver_object, callback, 3, args, &result) != napi_ok) {
+      /* Thrown by the handler: report it as Node reports an exception in any I/O callback. */
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void receiver_readable(uv_poll_t *poll, int status, int events) {
+  (void)events;
+  udp_receiver *receiver = poll->data;
+  if (status < 0 || receiver->closed) return;
+  for (int round = 0; round < RECV_ROUNDS && !receiver->closed; round++) {
+    for (int i = 0; i < RECV_BATCH; i++) {
+      receiver->vectors[i].iov_base = receiver->data[i];
+      receiver->vectors[i].iov_len = RECV_SLOT_BYTES;
+      struct msghdr *header = &receiver->messages[i].msg_hdr;
+      memset(header, 0, sizeof *header);
+      header->msg_name = &receiver->addresses[i];
+      header->msg_namelen = sizeof receiver->addresses[i];
+      header->msg_iov = &receiver->vectors[i];
+      header->msg_iovlen = 1;
+    }
+    int count = recvmmsg(receiver->fd, receiver->messages, RECV_BATCH, MSG_DONTWAIT, NULL);
+    if (count <= 0) break; /* EAGAIN: drained; other errors (ICMP unreachable reports): next wake-up */
+    receiver_deliver(receiver, count);
+    if (count < RECV_BATCH) break;
+  }
+}
+
+static void receiver_release(udp_receiver *receiver) {
+  if (--receiver->owners == 0) free(receiver);
+}
+
+static void receiver_closed(uv_handle_t *handle) { receiver_release(handle->data); }
+
+static void receiver_close(napi_env env, udp_receiver *receiver) {
+  if (receiver->closed) return;
+  receiver->closed = 1;
+  uv_poll_stop(&receiver->poll);
+  close(receiver->fd);
+  napi_delete_reference(env, receiver->callback);
+  napi_async_destroy(env, receiver->async);
+  uv_close((uv_handle_t *)&receiver->poll, receiver_closed);
+}
+
+/* The JavaScript object was collected: close the receiver if nobody did, then let go of it. */
+static void receiver_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  udp_receiver *receiver = data;
+  receiver_close(env, receiver);
+  receiver_release(receiver);
+}
+
+/* createUdpReceiver(fd, onBatch(buffer, table, count)) → receiver (reading from now on) */
+static napi_value create_udp_receiver(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int64_t fd = -1;
+  if (argc < 2 || !get_int(env, args[0], &fd) || fd < 0) return throw_error(env, "fd must be a descriptor");
+  napi_valuetype type;
+  if (napi_typeof(env, args[1], &type) != napi_ok || type != napi_function)
+    return throw_error(env, "onBatch must be a function");
+  uv_loop_t *loop = NULL;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == NULL)
+    return throw_error(env, "no event loop");
+  const char *error = NULL;
+  int copy = duplicate_udp_socket(fd, &error);
+  if (copy < 0) return throw_error(env, error);
+  udp_receiver *receiver = calloc(1, sizeof *receiver);
+  if (receiver == NULL) {
+    close(copy);
+    return throw_error(env, "out of memory");
+  }
+  receiver->env = env;
+  receiver->fd = copy;
+  napi_value name;
+  napi_create_string_utf8(env, "parley:udp-receiver", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, args[1], 1, &receiver->callback) != napi_ok ||
+      napi_async_init(env, NULL, name, &receiver->async) != napi_ok ||
+      uv_poll_init(loop, &receiver->poll, receiver->fd) != 0) {
+    close(receiver->fd);
+    free(receiver);
+    return throw_error(env, "could not start the receiver");
+  }
+  receiver->poll.data = receiver;
+  receiver->owners = 2;
+  napi_value result;
+  if (napi_create_external(env, receiver, receiver_finalize, NULL, &result) != napi_ok) {
+    receiver->owners = 1;
+    receiver_close(env, receiver); /* frees it once the uv handle is closed */
+    return throw_error(env, "could not wrap the receiver");
+  }
+  uv_poll_start(&receiver->poll, UV_READABLE, receiver_readable);
+  return result;
+}
+
+/* The receiver passed as the only argument; NULL with an exception pending when it is not one. */
+static udp_receiver *receiver_argument(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  udp_receiver *receiver = argc < 1 ? NULL : get_external(env, args[0]);
+  if (receiver == NULL) throw_error(env, "receiver must be a UDP receiver");
+  return receiver;
+}
+
+/* closeUdpReceiver(receiver): stops reading and closes its descriptor; idempotent */
+static napi_value close_udp_receiver(napi_env env, napi_callback_info info) {
+  udp_receiver *receiver = receiver_argument(env, info);
+  if (receiver == NULL) return NULL;
+  receiver_close(env, receiver);
+  return NULL;
+}
+
+/* receiverStats(receiver) → { batches, datagrams } */
+static napi_value receiver_stats(napi_env env, napi_callback_info info) {
+  udp_receiver *receiver = receiver_argument(env, info);
+  if (receiver == NULL) return NULL;
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "batches", number(env, receiver->batches));
+  napi_set_named_property(env, result, "datagrams", number(env, receiver->datagrams));
+  return result;
+}
+
 /* Fills in the message of the queue's next slot, whose bytes are written, and counts it queued. */
 static void commit_slot(send_queue *queue, int slot, size_t length, const destination *target,
                         const udp_sender *sender) {
@@ -781,6 +992,9 @@ NAPI_MODULE_INIT() {
       {"queueRtp", NULL, queue_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"queueDatagram", NULL, queue_datagram, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flushRtp", NULL, flush_rtp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"createUdpReceiver", NULL, create_udp_receiver, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeUdpReceiver", NULL, close_udp_receiver, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"receiverStats", NULL, receiver_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -314,7 +314,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     env: 'PARLEY_SFU_DATAPATH',
     defaultText: 'auto',
     description:
-      "How the SFU encrypts (SRTP) and sends forwarded packets. `native`: the C addon `pnpm install` builds (`reference-server/native`; needs a C compiler): cipher contexts kept per DTLS session and one `sendmmsg` per socket and event-loop turn; start-up fails if it is not built. `javascript`: Node's `crypto` and `dgram`. `auto`: native when built, else JavaScript (the start-up log says which). The bytes on the wire are the same.",
+      "How the SFU encrypts (SRTP) and sends forwarded packets. `native`: the C addon `pnpm install` builds (`reference-server/native`; needs a C compiler): cipher contexts kept per DTLS session, one `sendmmsg` per socket and event-loop turn, and the shared media port read in `recvmmsg` batches; start-up fails if it is not built. `javascript`: Node's `crypto` and `dgram`. `auto`: native when built, else JavaScript (the start-up log says which). The bytes on the wire are the same.",
     parse: oneOf('--sfu-datapath', DATAPATH_CHOICES),
   }),
   option({

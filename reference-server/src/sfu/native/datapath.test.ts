@@ -19,7 +19,7 @@ import {
   selectDatapath,
 } from './datapath.js';
 import { type DtlsTransportWithSrtp, useNativeDecryption } from './ingress.js';
-import { sendQueueOf } from './send-queue.js';
+import { descriptorOf, sendQueueOf, udpHandleOf } from './send-queue.js';
 import { nativeSrtpFor, type WeriftSrtpSession } from './srtp-contexts.js';
 
 const PROFILES = [
@@ -287,6 +287,41 @@ describe('native sends', () => {
     expect(received[0]?.equals(rtcp)).toBe(true);
     expect(received[1]?.readUInt16BE(2)).toBe(7);
     expect(received[2]?.toString()).toBe('stun');
+  });
+
+  it('reads a socket in batches: the datagrams back to back, with offset, length, address and port', async () => {
+    const native = requireNativeDatapath();
+    const socket = await udpSocket();
+    const client = await udpSocket();
+    const handle = udpHandleOf(socket);
+    const fd = descriptorOf(socket);
+    expect(handle).toBeDefined();
+    handle?.recvStop();
+    const batches: { data: Buffer; table: number[]; count: number }[] = [];
+    const receiver = native.createUdpReceiver(fd as number, (data, table, count) => {
+      batches.push({ data: Buffer.from(data), table: [...table], count });
+    });
+    const sent = ['first', 'second datagram', 'third'];
+    for (const text of sent) client.send(text, socket.address().port, '127.0.0.1');
+    await until(() => batches.reduce((n, b) => n + b.count, 0) === 3);
+    const datagrams = batches.flatMap(({ data, table, count }) =>
+      Array.from({ length: count }, (_, i) => ({
+        text: data.toString('utf8', table[i * 4], (table[i * 4] as number) + (table[i * 4 + 1] as number)),
+        address: table[i * 4 + 2],
+        port: table[i * 4 + 3],
+      })),
+    );
+    expect(datagrams.map((d) => d.text)).toEqual(sent);
+    for (const d of datagrams) expect(d).toMatchObject({ address: 0x7f000001, port: client.address().port });
+    expect(native.receiverStats(receiver)).toEqual({ batches: batches.length, datagrams: 3 });
+
+    native.closeUdpReceiver(receiver);
+    native.closeUdpReceiver(receiver); // idempotent
+    client.send('after close', socket.address().port, '127.0.0.1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(native.receiverStats(receiver).datagrams).toBe(3);
+    expect(() => native.createUdpReceiver(-1, () => undefined)).toThrow(/fd/);
+    expect(() => native.createUdpReceiver(fd as number, 'x' as never)).toThrow(/onBatch/);
   });
 
   it('drops what was queued for a socket closed before the flush, and releases its descriptor', async () => {

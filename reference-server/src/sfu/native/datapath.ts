@@ -2,8 +2,10 @@
  * The SFU's native datapath: a small C addon (`reference-server/native/datapath.c`, built on
  * `pnpm install`) that does the two things the JavaScript forwarding path cannot make cheap — SRTP with
  * cipher contexts kept for the whole DTLS session (Node's crypto builds a cipher per packet: ≈ 11 µs of
- * AES-GCM here, vs < 1 µs with a kept context) and UDP sends batched per event-loop turn
- * (`sendmmsg`). Everything else (ICE, DTLS, RTCP, NACK/RTX, routing, simulcast) stays in JavaScript.
+ * AES-GCM here, vs < 1 µs with a kept context), UDP sends batched per event-loop turn (`sendmmsg`), and
+ * the shared media port read in batches (`recvmmsg`, one call into JavaScript per batch instead of
+ * Node's one per datagram). Everything else (ICE, DTLS, RTCP, NACK/RTX, routing, simulcast) stays in
+ * JavaScript.
  *
  * Chosen by the engine option `datapath` (`--sfu-datapath`): `auto` uses the addon when it is built and
  * loads, `native` requires it (start-up fails with the reason), `javascript` never uses it.
@@ -17,6 +19,13 @@ import { SfuError } from '../errors.js';
 export type NativeSrtpContext = { readonly __brand: 'NativeSrtpContext' };
 /** A duplicate of a UDP socket's descriptor the addon sends on. */
 export type NativeUdpSender = { readonly __brand: 'NativeUdpSender' };
+/** A reader of a UDP socket's datagrams in batches (`recvmmsg`). */
+export type NativeUdpReceiver = { readonly __brand: 'NativeUdpReceiver' };
+/**
+ * One batch of received datagrams: `data` holds them back to back; `table` has four entries per datagram
+ * (offset in `data`, length, IPv4 address as a 32-bit number, port); `count` datagrams.
+ */
+export type NativeBatchHandler = (data: Buffer, table: Uint32Array, count: number) => void;
 /** A parsed destination address. */
 export type NativeDestination = { readonly __brand: 'NativeDestination' };
 
@@ -68,6 +77,16 @@ export interface NativeDatapath {
    * turn's RTP; returns its size, or 0 when it cannot be queued (send it another way).
    */
   queueDatagram(data: Buffer, sender: NativeUdpSender, destination: NativeDestination): number;
+  /**
+   * Reads the UDP socket `fd` (a duplicate of it) whenever it is readable, up to 64 datagrams per
+   * `recvmmsg` and 256 per wake-up, and calls `onBatch` once per batch. The caller stops Node's own
+   * reading of the socket. IPv4 only; datagrams over 4 KiB are dropped.
+   */
+  createUdpReceiver(fd: number, onBatch: NativeBatchHandler): NativeUdpReceiver;
+  /** Stops a receiver and closes its descriptor (idempotent). */
+  closeUdpReceiver(receiver: NativeUdpReceiver): void;
+  /** Batches and datagrams a receiver delivered. */
+  receiverStats(receiver: NativeUdpReceiver): { batches: number; datagrams: number };
   /** Sends everything queued; returns the packets the kernel took. */
   flushRtp(): number;
   stats(): NativeSendStats;

@@ -9,7 +9,8 @@ import { selectDatapath } from '../native/datapath.js';
 import { type ResolvedSfuEngineOptions, resolveSfuEngineOptions } from '../options.js';
 import type { IceServer, Router, SfuEngine, SfuEngineEvents, SfuEngineOptions } from '../types.js';
 import { WeriftRouter } from './router.js';
-import { type SharedPortStats, SharedPorts } from './shared-port.js';
+import type { SharedPortStats } from './shared-port.js';
+import { SharedPorts } from './shared-ports.js';
 
 /** An SFU engine running werift in this process. */
 export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEngine {

@@ -6,8 +6,10 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classes, Message, methods } from 'werift';
 import { SfuError } from '../errors.js';
+import { requireNativeDatapath } from '../native/datapath.js';
 import { WeriftEngine } from './engine.js';
-import { bindingRequestUfrag, SharedUdpPort } from './shared-port.js';
+import { SharedUdpPort } from './shared-port.js';
+import { bindingRequestUfrag } from './shared-port-wire.js';
 import { TestPublisher, TestSubscriber } from './testing/werift-clients.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -79,9 +81,14 @@ describe('bindingRequestUfrag', () => {
   });
 });
 
-describe('SharedUdpPort', () => {
+// Node's `message` events (the JavaScript datapath) and the addon's recvmmsg batches (the native one).
+describe.each(['javascript', 'native'] as const)('SharedUdpPort reading with the %s datapath', (datapath) => {
   async function openPort(): Promise<SharedUdpPort> {
-    const port = await SharedUdpPort.open('127.0.0.1');
+    const port = await SharedUdpPort.open(
+      '127.0.0.1',
+      undefined,
+      datapath === 'native' ? requireNativeDatapath() : undefined,
+    );
     cleanups.push(() => port.close());
     return port;
   }
@@ -118,6 +125,13 @@ describe('SharedUdpPort', () => {
     await until(() => a.received.length === 1, 'the datagram at a');
     expect(a.received).toEqual(['now a']);
     expect(b.received).toHaveLength(3);
+    if (datapath === 'native') {
+      // Every datagram came through the addon's reader, none through Node's socket.
+      expect(port.stats.receivedDatagrams).toBe(5);
+      expect(port.stats.receivedBatches).toBeGreaterThan(0);
+    } else {
+      expect(port.stats.receivedDatagrams).toBeUndefined();
+    }
   });
 
   it('refuses a second agent with a username fragment already in use', async () => {

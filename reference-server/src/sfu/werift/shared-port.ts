@@ -17,24 +17,21 @@
  *   an address is only taken over from another agent by a success response (the remote proved it knows
  *   this agent's password); a plain send claims only an address nobody has.
  * Datagrams from unknown addresses that are not Binding requests are dropped and counted.
+ *
+ * With the native datapath the addon reads the socket (`recvmmsg`, up to 64 datagrams a call) and calls
+ * {@link SharedUdpPort} once per batch; Node's own reading of the socket is stopped. Otherwise datagrams
+ * come one by one through Node's `message` events. Sends go through Node's socket, or the addon's send
+ * queue with the native datapath.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup as dnsLookup } from 'node:dns';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import type { IceUdpTransportRequest, Transport } from 'werift';
 import { SfuError } from '../errors.js';
-import { type NativeDatapath, type NativeDestination, selectDatapath } from '../native/datapath.js';
+import type { NativeDatapath, NativeDestination, NativeUdpReceiver } from '../native/datapath.js';
 import { type NativeSendQueue, sendQueueOf } from '../native/send-queue.js';
-import { ANY_IPV4, type ResolvedSfuEngineOptions } from '../options.js';
-
-/** The shared socket's buffers: it carries every stream of the worker (the kernel may cap this). */
-const SHARED_SOCKET_BUFFER_BYTES = 16 * 1024 * 1024;
-const STUN_MAGIC_COOKIE = 0x2112a442;
-const STUN_HEADER_LENGTH = 20;
-const STUN_BINDING_REQUEST = 0x0001;
-const STUN_BINDING_SUCCESS = 0x0101;
-const STUN_ATTRIBUTE_USERNAME = 0x0006;
+import { bindSharedSocket, nativeReceiverFor } from './shared-port-socket.js';
+import { addressKey, addressOf, bindingRequestUfrag, isBindingSuccess } from './shared-port-wire.js';
 
 /** A werift ICE agent as the demultiplexer sees it: its current and earlier username fragments. */
 type IceAgent = IceUdpTransportRequest['connection'];
@@ -47,29 +44,9 @@ export interface SharedPortStats {
   routes: number;
   /** Datagrams dropped: from an unknown address and not a Binding request for a known agent. */
   unrouted: number;
-}
-
-/**
- * The ICE username fragment a STUN Binding request is addressed to (the part of USERNAME before the
- * colon), or undefined when `data` is not a Binding request with a USERNAME.
- */
-export function bindingRequestUfrag(data: Buffer): string | undefined {
-  if (data.length < STUN_HEADER_LENGTH || data.readUInt16BE(0) !== STUN_BINDING_REQUEST) return undefined;
-  if (data.readUInt32BE(4) !== STUN_MAGIC_COOKIE) return undefined;
-  const end = Math.min(data.length, STUN_HEADER_LENGTH + data.readUInt16BE(2));
-  for (let offset = STUN_HEADER_LENGTH; offset + 4 <= end; ) {
-    const type = data.readUInt16BE(offset);
-    const length = data.readUInt16BE(offset + 2);
-    const start = offset + 4;
-    if (start + length > end) return undefined;
-    if (type === STUN_ATTRIBUTE_USERNAME) {
-      const colon = data.indexOf(0x3a, start);
-      const stop = colon === -1 || colon >= start + length ? start + length : colon;
-      return data.toString('utf8', start, stop);
-    }
-    offset = start + length + ((4 - (length % 4)) % 4);
-  }
-  return undefined;
+  /** With the native datapath: the addon's reads of the socket (`recvmmsg` batches) and their datagrams. */
+  receivedBatches?: number;
+  receivedDatagrams?: number;
 }
 
 /** One ICE agent's view of the shared socket: werift's `Transport` interface. */
@@ -78,8 +55,6 @@ export class SharedPortTransport implements Transport {
   readonly addressFamily = 4 as const;
   /** The shared socket (the engine's egress sends on it directly, as on werift's own sockets). */
   readonly socket: Socket;
-  /** The last datagram's sender (werift's `UdpTransport` keeps it too: a send without address goes there). */
-  rinfo: RemoteInfo | undefined;
   closed = false;
   onData: (data: Buffer, addr: readonly [string, number]) => void = () => undefined;
   readonly #port: SharedUdpPort;
@@ -108,8 +83,9 @@ export class SharedPortTransport implements Transport {
 
   send = async (data: Buffer, addr?: readonly [string, number]): Promise<void> => {
     if (this.closed) return;
-    const [host, port] = addr ?? [this.rinfo?.address, this.rinfo?.port];
-    if (host === undefined || port === undefined) return;
+    // werift's ICE always names the address (its UdpTransport would fall back to the last sender).
+    if (addr === undefined) return;
+    const [host, port] = addr;
     this.#port.claim(this, host, port, data);
     // SRTCP, DTLS and STUN leave in the turn's sendmmsg with the RTP when the addon is in use.
     const native = this.#port.native;
@@ -137,20 +113,21 @@ export class SharedPortTransport implements Transport {
     this.#port.unregister(this);
   };
 
-  /** Hands a datagram to werift (called by the demultiplexer). */
-  deliver(data: Buffer, rinfo: RemoteInfo): void {
-    this.rinfo = rinfo;
-    this.onData(data, [rinfo.address, rinfo.port]);
+  /** Hands a datagram to werift (called by the demultiplexer); `from` is its sender. */
+  deliver(data: Buffer, from: readonly [string, number]): void {
+    this.onData(data, from);
   }
 }
 
 /** A UDP socket shared by every ICE agent of an engine, and its demultiplexer. */
 export class SharedUdpPort {
   readonly #socket: Socket;
-  /** Remote address → remote port → transport. Two levels: no string built per datagram. */
-  readonly #routes = new Map<string, Map<number, SharedPortTransport>>();
-  /** Each transport's claimed remote addresses, to unregister them on close. */
-  readonly #claims = new Map<SharedPortTransport, [string, number][]>();
+  /** Remote IPv4 address and port ({@link addressKey}) → the transport it is routed to. */
+  readonly #routes = new Map<number, Route>();
+  /** Each transport's claimed remote addresses (keys), to unregister them on close. */
+  readonly #claims = new Map<SharedPortTransport, number[]>();
+  /** The addon's reader of the socket, when the datapath is native (else Node's `message` events). */
+  readonly #receiver: NativeUdpReceiver | undefined;
   /** Username fragment → transport, filled as Binding requests arrive. */
   readonly #byUfrag = new Map<string, SharedPortTransport>();
   #unrouted = 0;
@@ -161,7 +138,8 @@ export class SharedUdpPort {
   private constructor(socket: Socket, datapath: NativeDatapath | undefined) {
     this.#socket = socket;
     this.native = datapath && { datapath, queue: sendQueueOf(datapath) };
-    socket.on('message', (data, rinfo) => this.#receive(data, rinfo));
+    this.#receiver = datapath && nativeReceiverFor(datapath, socket, this.#receiveBatch);
+    if (this.#receiver === undefined) socket.on('message', (data, rinfo) => this.#receive(data, rinfo));
     socket.on('error', () => {
       // A send to an unreachable address reports here on some systems; ICE notices the loss itself.
     });
@@ -177,22 +155,7 @@ export class SharedUdpPort {
     portRange?: { min: number; max: number },
     datapath?: NativeDatapath,
   ): Promise<SharedUdpPort> {
-    const ports = portRange ? rangeOf(portRange.min, portRange.max) : [0];
-    for (const port of ports) {
-      const socket = await bind(address, port);
-      if (socket === undefined) continue;
-      try {
-        socket.setRecvBufferSize(SHARED_SOCKET_BUFFER_BYTES);
-        socket.setSendBufferSize(SHARED_SOCKET_BUFFER_BYTES);
-      } catch {
-        // The kernel refused the size: the default buffers still work, only with less slack.
-      }
-      return new SharedUdpPort(socket, datapath);
-    }
-    throw new SfuError(
-      'INTERNAL',
-      `No free UDP port for the shared media port on ${address} in ${portRange?.min}-${portRange?.max}`,
-    );
+    return new SharedUdpPort(await bindSharedSocket(address, portRange), datapath);
   }
 
   /** The bound port. */
@@ -202,9 +165,13 @@ export class SharedUdpPort {
 
   /** Counters for the load tool and tests. */
   get stats(): SharedPortStats {
-    let routes = 0;
-    for (const ports of this.#routes.values()) routes += ports.size;
-    return { transports: this.#claims.size, routes, unrouted: this.#unrouted };
+    const batches = this.#receiver && this.native?.datapath.receiverStats(this.#receiver);
+    return {
+      transports: this.#claims.size,
+      routes: this.#routes.size,
+      unrouted: this.#unrouted,
+      ...(batches && { receivedBatches: batches.batches, receivedDatagrams: batches.datagrams }),
+    };
   }
 
   /** A transport for one ICE agent's host candidate on `localAddress`. */
@@ -230,19 +197,16 @@ export class SharedUdpPort {
    * takes the address over (see the module comment), any other send only claims a free address.
    */
   claim(transport: SharedPortTransport, host: string, port: number, data: Buffer): void {
-    let ports = this.#routes.get(host);
-    const owner = ports?.get(port);
+    const key = addressKey(host, port);
+    if (key === undefined) return;
+    const owner = this.#routes.get(key)?.transport;
     if (owner === transport) return;
     if (owner !== undefined && !isBindingSuccess(data)) return;
     const claims = this.#claims.get(transport);
     if (claims === undefined) return;
-    if (ports === undefined) {
-      ports = new Map();
-      this.#routes.set(host, ports);
-    }
-    if (owner !== undefined) this.#forget(owner, host, port);
-    ports.set(port, transport);
-    claims.push([host, port]);
+    if (owner !== undefined) this.#forget(owner, key);
+    this.#routes.set(key, { transport, from: [host, port] });
+    claims.push(key);
   }
 
   /** Removes a closed transport's routes and username fragments. */
@@ -250,12 +214,7 @@ export class SharedUdpPort {
     const claims = this.#claims.get(transport);
     if (claims === undefined) return;
     this.#claims.delete(transport);
-    for (const [host, port] of claims) {
-      const ports = this.#routes.get(host);
-      if (ports?.get(port) !== transport) continue;
-      ports.delete(port);
-      if (ports.size === 0) this.#routes.delete(host);
-    }
+    for (const key of claims) if (this.#routes.get(key)?.transport === transport) this.#routes.delete(key);
     for (const [ufrag, owner] of this.#byUfrag) if (owner === transport) this.#byUfrag.delete(ufrag);
   }
 
@@ -267,18 +226,42 @@ export class SharedUdpPort {
     this.#claims.clear();
     this.#routes.clear();
     this.#byUfrag.clear();
+    if (this.#receiver) this.native?.datapath.closeUdpReceiver(this.#receiver);
     this.#socket.close();
   }
 
+  /** A datagram from Node's socket (the JavaScript datapath). */
   #receive(data: Buffer, rinfo: RemoteInfo): void {
+    const key = addressKey(rinfo.address, rinfo.port);
+    if (key !== undefined) this.#route(data, key);
+  }
+
+  /** A batch from the addon's reader (the native datapath): one call for every datagram of a wake-up. */
+  readonly #receiveBatch = (data: Buffer, table: Uint32Array, count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const offset = table[i * 4] as number;
+      const datagram = data.subarray(offset, offset + (table[i * 4 + 1] as number));
+      try {
+        this.#route(datagram, (table[i * 4 + 2] as number) * 65536 + (table[i * 4 + 3] as number));
+      } catch {
+        // One datagram werift could not take must not cost the rest of the batch (werift logs its own).
+      }
+    }
+  };
+
+  #route(data: Buffer, key: number): void {
     // Binding requests first: they name their agent, even from an address routed elsewhere.
     const byUsername = data.length > 0 && data[0] === 0 ? this.#agentOfRequest(data) : undefined;
-    const transport = byUsername ?? this.#routes.get(rinfo.address)?.get(rinfo.port);
-    if (transport === undefined) {
+    if (byUsername !== undefined) {
+      byUsername.deliver(data, this.#routes.get(key)?.from ?? addressOf(key));
+      return;
+    }
+    const route = this.#routes.get(key);
+    if (route === undefined) {
       this.#unrouted++;
       return;
     }
-    transport.deliver(data, rinfo);
+    route.transport.deliver(data, route.from);
   }
 
   #agentOfRequest(data: Buffer): SharedPortTransport | undefined {
@@ -294,106 +277,15 @@ export class SharedUdpPort {
     return undefined;
   }
 
-  #forget(transport: SharedPortTransport, host: string, port: number): void {
+  #forget(transport: SharedPortTransport, key: number): void {
     const claims = this.#claims.get(transport);
-    if (claims === undefined) return;
-    const index = claims.findIndex(([h, p]) => h === host && p === port);
-    if (index !== -1) claims.splice(index, 1);
+    const index = claims?.indexOf(key) ?? -1;
+    if (index !== -1) claims?.splice(index, 1);
   }
 }
 
-/**
- * The shared ports of an engine, one per listen address (one wildcard port when the engine listens on
- * every interface), opened on first use. Plug {@link SharedPorts.transportFactory} into werift's
- * `iceUdpTransportFactory`.
- */
-export class SharedPorts {
-  readonly #options: ResolvedSfuEngineOptions;
-  readonly #ports = new Map<string, Promise<SharedUdpPort>>();
-  #closed = false;
-
-  constructor(options: ResolvedSfuEngineOptions) {
-    this.#options = options;
-  }
-
-  /** werift's transport factory: the agent's host candidate on `address` gets a transport of a shared port. */
-  readonly transportFactory = async ({ address, connection }: IceUdpTransportRequest): Promise<Transport> => {
-    const port = await this.portFor(address);
-    if (this.#closed) throw new SfuError('INVALID_STATE', 'The shared media ports are closed');
-    return port.createTransport(address, connection);
-  };
-
-  /** The shared port serving the local `address`. */
-  portFor(address: string): Promise<SharedUdpPort> {
-    if (this.#closed)
-      return Promise.reject(new SfuError('INVALID_STATE', 'The shared media ports are closed'));
-    const bindAddress = this.#options.listenIps.includes(ANY_IPV4) ? ANY_IPV4 : address;
-    let port = this.#ports.get(bindAddress);
-    if (port === undefined) {
-      port = SharedUdpPort.open(bindAddress, this.#options.portRange, selectDatapath(this.#options.datapath));
-      this.#ports.set(bindAddress, port);
-      // A failed bind is retried by the next agent rather than remembered.
-      port.catch(() => this.#ports.delete(bindAddress));
-    }
-    return port;
-  }
-
-  /** The ports opened so far. */
-  async ports(): Promise<SharedUdpPort[]> {
-    const settled = await Promise.allSettled(this.#ports.values());
-    return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  }
-
-  /** Closes every port. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const port of this.#ports.values()) {
-      port.then(
-        (open) => open.close(),
-        () => undefined,
-      );
-    }
-    this.#ports.clear();
-  }
-}
-
-function isBindingSuccess(data: Buffer): boolean {
-  return data.length >= STUN_HEADER_LENGTH && data.readUInt16BE(0) === STUN_BINDING_SUCCESS;
-}
-
-function rangeOf(min: number, max: number): number[] {
-  return Array.from({ length: max - min + 1 }, (_, index) => min + index);
-}
-
-/** Binds a UDP socket; undefined when the port is taken. */
-async function bind(address: string, port: number): Promise<Socket | undefined> {
-  let bound = false;
-  const socket = createSocket({
-    type: 'udp4',
-    // Sends name IP literals: once bound, answer at once instead of a `dns.lookup` per datagram.
-    lookup: (hostname, options, callback) => {
-      if (bound && isIP(hostname) === 4) {
-        callback(null, hostname, 4);
-        return;
-      }
-      dnsLookup(hostname, options, callback);
-    },
-  });
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      socket.close();
-      if (error.code === 'EADDRINUSE' && port !== 0) resolve(undefined);
-      else
-        reject(
-          new SfuError('INTERNAL', `Cannot bind the shared media port ${address}:${port}: ${error.message}`),
-        );
-    };
-    socket.once('error', onError);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      bound = true;
-      resolve(socket);
-    });
-  });
+/** A routed remote address: its transport, and the address as werift is handed it (made once). */
+interface Route {
+  readonly transport: SharedPortTransport;
+  readonly from: readonly [string, number];
 }
