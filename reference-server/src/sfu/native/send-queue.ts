@@ -11,29 +11,27 @@
 import type { Socket } from 'node:dgram';
 import type { NativeDatapath, NativeUdpSender } from './datapath.js';
 
-/** The descriptor of a bound `dgram` socket, read from Node's internal handle (no public API has it). */
-export function descriptorOf(socket: Socket): number | undefined {
+/** Node's internal `UDPWrap` handle of a `dgram` socket (no public API has its descriptor). */
+function internalHandleOf(socket: Socket): { fd?: unknown; recvStop?: unknown } | undefined {
   // Node keeps the handle under a symbol (`socket._handle` is the same object, but deprecated).
   for (const symbol of Object.getOwnPropertySymbols(socket)) {
     if (symbol.description !== 'state symbol') continue;
     const state = (socket as unknown as Record<symbol, { handle?: { fd?: unknown } } | undefined>)[symbol];
-    const fd = state?.handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+    return state?.handle;
   }
   return undefined;
 }
 
-/** The `UDPWrap` handle of a `dgram` socket (to stop Node's own reading of it), read as {@link descriptorOf} does. */
+/** The descriptor of a bound `dgram` socket, read from Node's internal handle. */
+export function descriptorOf(socket: Socket): number | undefined {
+  const fd = internalHandleOf(socket)?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/** The `UDPWrap` handle of a `dgram` socket, to stop Node's own reading of it. */
 export function udpHandleOf(socket: Socket): { recvStop(): number } | undefined {
-  for (const symbol of Object.getOwnPropertySymbols(socket)) {
-    if (symbol.description !== 'state symbol') continue;
-    const state = (socket as unknown as Record<symbol, { handle?: { recvStop?: unknown } } | undefined>)[
-      symbol
-    ];
-    const handle = state?.handle;
-    return handle && typeof handle.recvStop === 'function' ? (handle as { recvStop(): number }) : undefined;
-  }
-  return undefined;
+  const handle = internalHandleOf(socket);
+  return handle && typeof handle.recvStop === 'function' ? (handle as { recvStop(): number }) : undefined;
 }
 
 /** The addon's send queue for this process (see the file comment). */

@@ -18,7 +18,7 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
   readonly #options: ResolvedSfuEngineOptions;
   readonly #routers = new Map<string, WeriftRouter>();
   #closed = false;
-  /** The engine's shared UDP ports (`sharedPort`), opened as the first peer connection gathers. */
+  /** The engine's shared UDP ports (`sharedPort`), bound when the first router is created. */
   readonly #sharedPorts: SharedPorts | undefined;
 
   /** Throws an `SfuError` (`INVALID_ARGUMENT`) naming the bad option. */
@@ -53,15 +53,12 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
     if (typeof sessionId !== 'string' || sessionId.length === 0) {
       throw new SfuError('INVALID_ARGUMENT', 'sessionId must be a non-empty string');
     }
-    if (this.#routers.has(sessionId)) {
-      throw new SfuError('INVALID_STATE', `Session ${sessionId} already has a router`);
-    }
     // The shared ports are bound now, so that a port range with no free port fails here, naming it,
     // rather than as peer connections without candidates later.
     if (this.#sharedPorts) {
       await Promise.all(this.#options.listenIps.map((ip) => this.#sharedPorts?.portFor(ip)));
+      if (this.#closed) throw new SfuError('INVALID_STATE', 'The SFU engine is closed');
     }
-    if (this.#closed) throw new SfuError('INVALID_STATE', 'The SFU engine is closed');
     if (this.#routers.has(sessionId)) {
       throw new SfuError('INVALID_STATE', `Session ${sessionId} already has a router`);
     }
@@ -72,8 +69,8 @@ export class WeriftEngine extends TypedEmitter<SfuEngineEvents> implements SfuEn
   }
 
   /**
-   * The engine's shared UDP ports (`sharedPort`) and their counters: one per listen address in use; none
-   * before the first peer connection gathers, or with `sharedPort` off.
+   * The engine's shared UDP ports (`sharedPort`) and their counters: one per listen address (one for the
+   * wildcard); none before the first router, or with `sharedPort` off.
    */
   async sharedPortStats(): Promise<(SharedPortStats & { port: number })[]> {
     const ports = (await this.#sharedPorts?.ports()) ?? [];

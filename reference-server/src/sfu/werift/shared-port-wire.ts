@@ -47,7 +47,12 @@ export function addressKey(host: string, port: number): number | undefined {
     if (!Number.isInteger(byte) || byte < 0 || byte > 255 || part === '') return undefined;
     value = value * 256 + byte;
   }
-  return value * 65536 + port;
+  return numericAddressKey(value, port);
+}
+
+/** The {@link addressKey} of an IPv4 address given as a 32-bit number (as the addon reports it). */
+export function numericAddressKey(ipv4: number, port: number): number {
+  return ipv4 * 65536 + port;
 }
 
 /** The address and port of an {@link addressKey}. */

@@ -31,7 +31,13 @@ import { SfuError } from '../errors.js';
 import type { NativeDatapath, NativeDestination, NativeUdpReceiver } from '../native/datapath.js';
 import { type NativeSendQueue, sendQueueOf } from '../native/send-queue.js';
 import { bindSharedSocket, nativeReceiverFor } from './shared-port-socket.js';
-import { addressKey, addressOf, bindingRequestUfrag, isBindingSuccess } from './shared-port-wire.js';
+import {
+  addressKey,
+  addressOf,
+  bindingRequestUfrag,
+  isBindingSuccess,
+  numericAddressKey,
+} from './shared-port-wire.js';
 
 /** A werift ICE agent as the demultiplexer sees it: its current and earlier username fragments. */
 type IceAgent = IceUdpTransportRequest['connection'];
@@ -112,11 +118,6 @@ export class SharedPortTransport implements Transport {
     this.closed = true;
     this.#port.unregister(this);
   };
-
-  /** Hands a datagram to werift (called by the demultiplexer); `from` is its sender. */
-  deliver(data: Buffer, from: readonly [string, number]): void {
-    this.onData(data, from);
-  }
 }
 
 /** A UDP socket shared by every ICE agent of an engine, and its demultiplexer. */
@@ -242,7 +243,7 @@ export class SharedUdpPort {
       const offset = table[i * 4] as number;
       const datagram = data.subarray(offset, offset + (table[i * 4 + 1] as number));
       try {
-        this.#route(datagram, (table[i * 4 + 2] as number) * 65536 + (table[i * 4 + 3] as number));
+        this.#route(datagram, numericAddressKey(table[i * 4 + 2] as number, table[i * 4 + 3] as number));
       } catch {
         // One datagram werift could not take must not cost the rest of the batch (werift logs its own).
       }
@@ -253,7 +254,7 @@ export class SharedUdpPort {
     // Binding requests first: they name their agent, even from an address routed elsewhere.
     const byUsername = data.length > 0 && data[0] === 0 ? this.#agentOfRequest(data) : undefined;
     if (byUsername !== undefined) {
-      byUsername.deliver(data, this.#routes.get(key)?.from ?? addressOf(key));
+      byUsername.onData(data, this.#routes.get(key)?.from ?? addressOf(key));
       return;
     }
     const route = this.#routes.get(key);
@@ -261,7 +262,7 @@ export class SharedUdpPort {
       this.#unrouted++;
       return;
     }
-    route.transport.deliver(data, route.from);
+    route.transport.onData(data, route.from);
   }
 
   #agentOfRequest(data: Buffer): SharedPortTransport | undefined {
