@@ -181,6 +181,51 @@ describe.each(['javascript', 'native'] as const)('SharedUdpPort reading with the
     await until(() => b.received.length === 1, 'b still served');
   });
 
+  it('hands RTP and RTCP from a routed address to the agent’s SRTP handler once it has one, counting them on the pair', async () => {
+    const port = await openPort();
+    const agent: {
+      localUsername: string;
+      userHistory: Record<string, string>;
+      mediaReceiver?: (data: Buffer) => void;
+      nominated?: { protocol: { transport: unknown }; packetsReceived: number; bytesReceived: number };
+    } = { localUsername: 'mmmm', userHistory: {} };
+    const { transport, received } = transportFor(port, agent);
+    const client = await clientSocket();
+    await transport.send(bindingSuccess(), ['127.0.0.1', client.port]);
+    const rtp = Buffer.from([0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7]);
+    const rtcp = Buffer.from([0x80, 0xc9, 0, 1, 0, 0, 0, 7]);
+
+    // Before SRTP starts (no handler yet), media takes werift's path like everything else.
+    client.send(rtp, port.port);
+    await until(() => received.length === 1, 'the RTP packet on werift’s path');
+    expect(port.stats.media).toBe(0);
+
+    const media: Buffer[] = [];
+    agent.mediaReceiver = (data) => media.push(Buffer.from(data));
+    agent.nominated = { protocol: { transport }, packetsReceived: 0, bytesReceived: 0 };
+    client.send(rtp, port.port);
+    client.send(rtcp, port.port);
+    // DTLS (first byte 20–63) and anything else still goes to werift.
+    client.send(Buffer.from([22, 0xfe, 0xfd]), port.port);
+    await until(() => media.length === 2 && received.length === 2, 'the media at the handler');
+    expect(media).toEqual([rtp, rtcp]);
+    expect(received[1]).toBe(Buffer.from([22, 0xfe, 0xfd]).toString('latin1'));
+    expect(agent.nominated).toMatchObject({ packetsReceived: 2, bytesReceived: rtp.length + rtcp.length });
+    expect(port.stats.media).toBe(2);
+
+    // A pair on another transport (another local address of the agent) is not this datagram's pair.
+    agent.nominated = { protocol: { transport: {} }, packetsReceived: 0, bytesReceived: 0 };
+    client.send(rtp, port.port);
+    await until(() => media.length === 3, 'the third packet');
+    expect(agent.nominated.packetsReceived).toBe(0);
+
+    // SRTP stopped (the werift patch clears the handler): back to werift's path.
+    agent.mediaReceiver = undefined;
+    client.send(rtp, port.port);
+    await until(() => received.length === 3, 'the RTP packet on werift’s path again');
+    expect(port.stats.media).toBe(3);
+  });
+
   it('binds the first free port of a range, and fails naming the range when none is left', async () => {
     const min = 20_000 + Math.floor(Math.random() * 20_000);
     const first = await SharedUdpPort.open('127.0.0.1', { min, max: min + 1 });
@@ -239,6 +284,8 @@ describe('WeriftEngine with a shared port', () => {
     // Four server legs, each routed from (at least) its client's address.
     expect(stats?.transports).toBe(4);
     expect(stats?.routes).toBeGreaterThanOrEqual(4);
+    // The media (RTP from the publishers, RTCP from the subscribers) went straight to SRTP.
+    expect(stats?.media).toBeGreaterThan(40);
 
     // werift closes a peer connection's ICE agent asynchronously.
     first.router.close();

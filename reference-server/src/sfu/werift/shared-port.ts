@@ -18,6 +18,14 @@
  *   this agent's password); a plain send claims only an address nobody has.
  * Datagrams from unknown addresses that are not Binding requests are dropped and counted.
  *
+ * RTP and RTCP (first byte 128–191, RFC 7983) from a routed address skip werift's per-datagram chain
+ * once the agent's DTLS transport has started SRTP: werift's STUN protocol parses every datagram as STUN
+ * first, then two events (the ICE connection's, which counts the pair's statistics, and its data event,
+ * whose subscribers are the DTLS transport's SRTP handler and a DTLS-only filter) pass it on. The werift
+ * patch publishes that SRTP handler on the agent (`mediaReceiver`); the port counts the pair's
+ * statistics as werift does and calls the handler directly. DTLS, STUN and everything before SRTP start
+ * still take werift's path.
+ *
  * With the native datapath the addon reads the socket (`recvmmsg`, up to 64 datagrams a call) and calls
  * {@link SharedUdpPort} once per batch; Node's own reading of the socket is stopped. Otherwise datagrams
  * come one by one through Node's `message` events. Sends go through Node's socket, or the addon's send
@@ -42,6 +50,14 @@ import {
 /** A werift ICE agent as the demultiplexer sees it: its current and earlier username fragments. */
 type IceAgent = IceUdpTransportRequest['connection'];
 
+/** What the media lane reads of a werift ICE agent (plain properties at run time; see the module comment). */
+interface MediaAgent {
+  /** The DTLS transport's SRTP/SRTCP handler, set by the werift patch while SRTP runs. */
+  mediaReceiver?: (data: Buffer) => void;
+  /** The selected candidate pair, whose receive counters werift keeps. */
+  nominated?: { protocol: { transport: unknown }; packetsReceived: number; bytesReceived: number };
+}
+
 /** Counters of a shared port (for the load tool and tests). */
 export interface SharedPortStats {
   /** Transports (ICE agents' host candidates) registered now. */
@@ -50,6 +66,8 @@ export interface SharedPortStats {
   routes: number;
   /** Datagrams dropped: from an unknown address and not a Binding request for a known agent. */
   unrouted: number;
+  /** RTP and RTCP datagrams handed to a DTLS transport's SRTP handler directly, past werift's ICE events. */
+  media: number;
   /** With the native datapath: the addon's reads of the socket (`recvmmsg` batches) and their datagrams. */
   receivedBatches?: number;
   receivedDatagrams?: number;
@@ -69,12 +87,30 @@ export class SharedPortTransport implements Transport {
   #destination: { host: string; port: number; native: NativeDestination } | undefined;
   /** The ICE agent this transport belongs to. */
   readonly agent: IceAgent;
+  readonly #media: MediaAgent;
 
   constructor(port: SharedUdpPort, socket: Socket, localAddress: string, agent: IceAgent) {
     this.#port = port;
     this.socket = socket;
     this.#localAddress = localAddress;
     this.agent = agent;
+    this.#media = agent as MediaAgent;
+  }
+
+  /**
+   * Hands an RTP or RTCP datagram to the agent's SRTP handler, counting it on the selected pair as
+   * werift's ICE connection does. Returns false (nothing done) before SRTP has started.
+   */
+  receiveMedia(data: Buffer): boolean {
+    const receiver = this.#media.mediaReceiver;
+    if (receiver === undefined) return false;
+    const pair = this.#media.nominated;
+    if (pair !== undefined && pair.protocol.transport === this) {
+      pair.packetsReceived++;
+      pair.bytesReceived += data.length;
+    }
+    receiver(data);
+    return true;
   }
 
   /** The host candidate's address: the agent's local address with the shared port. */
@@ -132,6 +168,7 @@ export class SharedUdpPort {
   /** Username fragment → transport, filled as Binding requests arrive. */
   readonly #byUfrag = new Map<string, SharedPortTransport>();
   #unrouted = 0;
+  #media = 0;
   #closed = false;
   /** The addon and its send queue, when the engine's datapath is native. */
   readonly native: { datapath: NativeDatapath; queue: NativeSendQueue } | undefined;
@@ -171,6 +208,7 @@ export class SharedUdpPort {
       transports: this.#claims.size,
       routes: this.#routes.size,
       unrouted: this.#unrouted,
+      media: this.#media,
       ...(batches && { receivedBatches: batches.batches, receivedDatagrams: batches.datagrams }),
     };
   }
@@ -260,6 +298,12 @@ export class SharedUdpPort {
     const route = this.#routes.get(key);
     if (route === undefined) {
       this.#unrouted++;
+      return;
+    }
+    // RTP and RTCP (RFC 7983: first byte 128–191) go straight to SRTP once it runs; see the module comment.
+    const first = data[0] as number;
+    if (first >= 128 && first <= 191 && route.transport.receiveMedia(data)) {
+      this.#media++;
       return;
     }
     route.transport.onData(data, route.from);

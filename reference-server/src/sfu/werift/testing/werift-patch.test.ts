@@ -259,4 +259,36 @@ describe('werift patch', () => {
       socket.close();
     }
   });
+  it('publishes the DTLS transport’s SRTP handler on its ICE connection while SRTP runs (the shared port’s media lane)', async () => {
+    const offerer = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false });
+    const answerer = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false });
+    try {
+      offerer.addTransceiver('audio', { direction: 'sendonly' });
+      await offerer.setLocalDescription(await offerer.createOffer());
+      await answerer.setRemoteDescription(offerer.localDescription as never);
+      await answerer.setLocalDescription(await answerer.createAnswer());
+      await offerer.setRemoteDescription(answerer.localDescription as never);
+      const connected = (pc: RTCPeerConnection) =>
+        new Promise<void>((resolve) => {
+          if (pc.connectionState === 'connected') resolve();
+          pc.connectionStateChange.subscribe((state) => state === 'connected' && resolve());
+        });
+      await Promise.all([connected(offerer), connected(answerer)]);
+      for (const pc of [offerer, answerer]) {
+        const [dtls] = pc.getTransceivers().map((t) => t.dtlsTransport);
+        const connection = dtls?.iceTransport.connection as { mediaReceiver?: unknown } | undefined;
+        expect(typeof dtls?.receiveMedia).toBe('function');
+        expect(connection?.mediaReceiver).toBe(dtls?.receiveMedia);
+      }
+      const connection = answerer.getTransceivers()[0]?.dtlsTransport.iceTransport.connection as
+        | { mediaReceiver?: unknown }
+        | undefined;
+      expect(connection?.mediaReceiver).toBeDefined();
+      await answerer.close();
+      expect(connection?.mediaReceiver).toBeUndefined();
+    } finally {
+      await offerer.close();
+      await answerer.close();
+    }
+  });
 });
