@@ -14,7 +14,10 @@ import {
   methods,
   parseMessage,
   RTCPeerConnection,
+  RTCRtpReceiver,
+  RTCRtpSender,
   RtpHeader,
+  RtpPacket,
   SrtpAuthenticationError,
   SrtpSession,
 } from 'werift';
@@ -290,5 +293,81 @@ describe('werift patch', () => {
       await offerer.close();
       await answerer.close();
     }
+  });
+  it('sends audio RTCP reports every 5 s on average and video reports every second (Chrome’s own intervals)', async () => {
+    const sent: string[] = [];
+    const transport = (kind: string) => ({ sendRtcp: async () => void sent.push(kind) });
+    const senders = (['audio', 'video'] as const).map((kind) => {
+      const sender = new RTCRtpSender(kind);
+      Object.assign(sender, { dtlsTransport: transport(`${kind} sender`) });
+      void sender.runRtcp();
+      return sender;
+    });
+    const receivers = (['audio', 'video'] as const).map((kind) => {
+      const receiver = new RTCRtpReceiver({ debug: {} } as never, kind, 1);
+      Object.assign(receiver, { dtlsTransport: transport(`${kind} receiver`) });
+      void receiver.runRtcp();
+      return receiver;
+    });
+    try {
+      // Video's first report comes 0.5-1.5 s after the loop starts, audio's 2.5-7.5 s after.
+      await new Promise((resolve) => setTimeout(resolve, 1700));
+      expect(sent).toContain('video sender');
+      expect(sent).toContain('video receiver');
+      expect(sent.filter((kind) => kind.startsWith('audio'))).toEqual([]);
+    } finally {
+      for (const sender of senders) sender.stop();
+      for (const receiver of receivers) receiver.stop();
+    }
+  });
+
+  it('keeps receiver statistics with one clock read per packet and the header size as parsed', () => {
+    // werift's receiver as this test drives it (private members).
+    const receiver = new RTCRtpReceiver({ debug: {} } as never, 'video', 1) as unknown as {
+      codecs: Record<number, object>;
+      handleRTP(packet: RtpPacket, extensions: object, track: undefined): void;
+      remoteStreams: Record<number, object>;
+    };
+    receiver.codecs = { 96: { payloadType: 96, clockRate: 90_000, name: 'VP8' } };
+    const header = (sequenceNumber: number, timestamp: number) =>
+      new RtpHeader({ ssrc: 7, payloadType: 96, sequenceNumber, timestamp });
+    try {
+      receiver.handleRTP(new RtpPacket(header(1, 0), Buffer.alloc(10)), {}, undefined);
+    } catch {
+      // No track behind this receiver; the statistics were taken first.
+    }
+    const statistics = receiver.remoteStreams[7] as {
+      add(packet: RtpPacket, now?: number): void;
+      headerBytesReceived: number;
+      lastPacketReceivedTimestamp: number;
+      jitter_q4: number;
+      packets_received: number;
+    };
+    expect(statistics.headerBytesReceived).toBe(12);
+
+    // A packet parsed from the wire whose one-byte extension block carries padding (RFC 8285 §4.2): 4 bytes
+    // of block header and 8 of elements, one 2-byte element. werift's recomputed size says 12 + 8.
+    const wire = Buffer.concat([
+      Buffer.from([0x90, 96, 0, 2, 0, 0, 0x0b, 0xb8, 0, 0, 0, 7]),
+      Buffer.from([0xbe, 0xde, 0, 2, 0x11, 0xab, 0xcd, 0, 0, 0, 0, 0]),
+      Buffer.alloc(20),
+    ]);
+    const parsed = RtpPacket.deSerialize(wire);
+    expect(parsed.header.payloadOffset).toBe(24);
+    expect(parsed.header.serializeSize).toBe(20);
+    const before = performance.timeOrigin + performance.now();
+    statistics.add(parsed);
+    const after = performance.timeOrigin + performance.now();
+    expect(statistics.headerBytesReceived).toBe(12 + 24);
+    expect(statistics.lastPacketReceivedTimestamp).toBeGreaterThanOrEqual(before);
+    expect(statistics.lastPacketReceivedTimestamp).toBeLessThanOrEqual(after);
+
+    // Jitter (RFC 3550 A.8) from explicit arrival times, as werift always computed it: packets 3000 ticks
+    // apart arriving 0.1 s (9000 ticks) apart.
+    statistics.add(new RtpPacket(header(3, 6000), Buffer.alloc(10)), 100);
+    const jitter = statistics.jitter_q4;
+    statistics.add(new RtpPacket(header(4, 9000), Buffer.alloc(10)), 100.1);
+    expect(statistics.packets_received).toBe(4);
+    expect(statistics.jitter_q4).toBe(jitter + 6000 - ((jitter + 8) >> 4));
   });
 });
