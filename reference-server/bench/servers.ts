@@ -8,7 +8,7 @@
  * same JSON. Either prints one JSON line, {@link ServerReady}, on stdout
  * once it listens, and exits on SIGTERM.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../src/app.js';
+import { TurnBatchedDestination } from '../src/logging/turn-batched-destination.js';
 import { createProject } from '../src/projects/projects.js';
 import { createMemoryStore } from '../src/store/memory-store.js';
 import { openSqliteStore, type SqliteDurability } from '../src/store/sqlite-store.js';
@@ -95,7 +96,8 @@ async function fastifyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; cl
 /**
  * The reference server as `parley start` runs it, configured by `BENCH_STORE` (`sqlite`, default, or
  * `memory`), `BENCH_DURABILITY` (`normal`, default, or `full`) and `BENCH_LOG` (`info`, default: one pino
- * line per request to a file through an asynchronous destination, as in production; or `silent`).
+ * line per request through the server's own destination, its sink a file instead of standard output; or
+ * `silent`).
  */
 async function parleyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
@@ -105,7 +107,10 @@ async function parleyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; clo
       ? createMemoryStore()
       : openSqliteStore(join(dir, 'parley.db'), { durability });
   const level = process.env.BENCH_LOG === 'silent' ? 'silent' : 'info';
-  const destination = pino.destination({ dest: join(dir, 'server.log'), sync: false, minLength: 4096 });
+  // The server's own destination (`src/server.ts`), with a file as its sink instead of standard output:
+  // `process.stdout` writes a file synchronously too.
+  const logFd = openSync(join(dir, 'server.log'), 'a');
+  const destination = new TurnBatchedDestination({ write: (chunk: string) => writeSync(logFd, chunk) });
   const logger = pino({ level }, destination);
   const { project } = await createProject(store, { name: 'Bench', account: BENCH_ACCOUNT });
   const app = await buildApp({ store, account: BENCH_ACCOUNT, logger, rateLimit: null });
@@ -120,7 +125,8 @@ async function parleyServer(): Promise<{ ready: Omit<ServerReady, 'cpuUrl'>; clo
     close: async () => {
       await app.close();
       await store.close();
-      destination.flushSync();
+      destination.close();
+      closeSync(logFd);
       rmSync(dir, { recursive: true, force: true });
     },
   };

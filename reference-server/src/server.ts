@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { localUrl, type ServerConfig } from './config.js';
+import { TurnBatchedDestination } from './logging/turn-batched-destination.js';
 import { superviseChildProcesses } from './process/supervision.js';
 import type { AccountCredentials } from './projects/credentials.js';
 import {
@@ -51,7 +52,10 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where the banner (URL and credentials) is written. Default `process.stdout`. */
   out?: { write(text: string): unknown };
-  /** The logger. Default: pino on stdout (written asynchronously) at `config.logLevel`. */
+  /**
+   * The logger. Default: pino at `config.logLevel` on standard output, each event-loop turn's lines written
+   * together ({@link TurnBatchedDestination}).
+   */
   logger?: Logger;
 }
 
@@ -67,7 +71,8 @@ async function openStore(config: ServerConfig): Promise<Store> {
 /** Starts the server described by `config`. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const out = options.out ?? process.stdout;
-  const logger = options.logger ?? pino({ level: config.logLevel }, asyncStdout());
+  const destination = options.logger ? undefined : new TurnBatchedDestination(process.stdout);
+  const logger = options.logger ?? pino({ level: config.logLevel }, destination);
   await ensureDataDir(config.dataDir);
   const account = await loadOrCreateAccount(config.dataDir);
   const secrets = await loadOrCreateSecretBox(config.dataDir);
@@ -127,7 +132,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       close: () => {
         closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger)
           .finally(() => engine.close())
-          .finally(() => children.close());
+          .finally(() => children.close())
+          .finally(() => destination?.close());
         return closing;
       },
     };
@@ -136,6 +142,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     sfu?.close();
     await store.close().catch(() => undefined);
     await children.close();
+    destination?.close();
     throw error;
   }
 }
@@ -165,16 +172,6 @@ function logDatapath(config: ServerConfig, logger: Logger): void {
   const { datapath, reason } = loadNativeDatapath();
   if (datapath !== undefined) logger.info({ sfuDatapath: 'native' }, 'SFU datapath: native');
   else logger.warn({ sfuDatapath: 'javascript', reason }, `SFU datapath: JavaScript, because ${reason}`);
-}
-
-/**
- * Standard output for the logs, written asynchronously: pino's default writes every line with a blocking
- * `write(2)` before the request can go on. Lines are handed to the OS as soon as the previous write has
- * finished, and pino flushes what is left when the process exits; only a SIGKILL can cut the lines of the
- * last few milliseconds.
- */
-function asyncStdout(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
 }
 
 /** The SFU engine's options from the media flags (the engine validates them again, naming its fields). */
