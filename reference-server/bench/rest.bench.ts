@@ -336,7 +336,7 @@ autocannon with ${connections} connections; per endpoint ${warmup} s of warm-up 
 rounds of ${duration} s (bare, Fastify, reference server, again), then the reference server for ${duration * 2} s at half the bare
 server's median rate. Reference server: ${store} store${
   store === 'sqlite' ? ` (durability \`${durability}\`)` : ''
-}, pino logging ${logging === 'info' ? 'at info (one line per request, each event-loop turn's lines written to a file in one write, as the server writes standard output)' : 'off'}, rate limiting off.
+}, pino logging ${logging === 'info' ? 'at info (one line per request, the lines of each event-loop turn written to a file in one write, as the server writes standard output)' : 'off'}, rate limiting off.
 
 ${summaryTable}
 ${busyNote}
