@@ -10,6 +10,7 @@ import {
   classes,
   Event,
   getBit,
+  int,
   Message,
   methods,
   parseMessage,
@@ -369,5 +370,27 @@ describe('werift patch', () => {
     statistics.add(new RtpPacket(header(4, 9000), Buffer.alloc(10)), 100.1);
     expect(statistics.packets_received).toBe(4);
     expect(statistics.jitter_q4).toBe(jitter + 6000 - ((jitter + 8) >> 4));
+  });
+  it('truncates numbers without formatting them as strings, with parseInt’s results for every input', () => {
+    const values = [
+      0,
+      -0,
+      0.5,
+      -0.5,
+      1.5e14 + 0.7,
+      -123.9,
+      2 ** 53,
+      1e-6,
+      9.99e20,
+      1e-7,
+      1e21,
+      Number.NaN,
+      Infinity,
+    ];
+    for (const value of values) expect(int(value)).toBe(Number.parseInt(value as unknown as string, 10));
+    expect(int('12px' as unknown as number)).toBe(12);
+    // The hot path: a number in plain decimals is truncated, not printed and parsed.
+    const source = int.toString();
+    expect(source).toContain('Math.trunc');
   });
 });
