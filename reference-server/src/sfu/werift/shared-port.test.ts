@@ -181,6 +181,31 @@ describe.each(['javascript', 'native'] as const)('SharedUdpPort reading with the
     await until(() => b.received.length === 1, 'b still served');
   });
 
+  it('tells apart two remote addresses that share a port number', async () => {
+    const port = await openPort();
+    const a = transportFor(port, { localUsername: 'aaaa', userHistory: {} });
+    const b = transportFor(port, { localUsername: 'bbbb', userHistory: {} });
+    const first = await clientSocket();
+    // The same port number on another loopback address (Linux routes all of 127.0.0.0/8 to lo).
+    const second = createSocket('udp4');
+    cleanups.push(() => second.close());
+    await new Promise<void>((resolve) => second.bind(first.port, '127.0.0.2', resolve));
+    await a.transport.send(bindingSuccess(), ['127.0.0.1', first.port]);
+    await b.transport.send(bindingSuccess(), ['127.0.0.2', first.port]);
+    expect(port.stats.routes).toBe(2);
+    first.send(Buffer.from('from one'), port.port);
+    second.send(Buffer.from('from two'), port.port, '127.0.0.1');
+    await until(() => a.received.length === 1 && b.received.length === 1, 'one datagram at each');
+    expect([a.received, b.received]).toEqual([['from one'], ['from two']]);
+
+    // Closing the transport routed last on that port leaves the other address routed.
+    await b.transport.close();
+    first.send(Buffer.from('again'), port.port);
+    second.send(Buffer.from('to nobody'), port.port, '127.0.0.1');
+    await until(() => a.received.length === 2 && port.stats.unrouted === 1, 'a served, the other dropped');
+    expect(a.received[1]).toBe('again');
+  });
+
   it('hands RTP and RTCP from a routed address to the agent’s SRTP handler once it has one, counting them on the pair', async () => {
     const port = await openPort();
     const agent: {

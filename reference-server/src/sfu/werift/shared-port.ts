@@ -161,6 +161,12 @@ export class SharedUdpPort {
   readonly #socket: Socket;
   /** Remote IPv4 address and port ({@link addressKey}) → the transport it is routed to. */
   readonly #routes = new Map<number, Route>();
+  /**
+   * The route last set for each remote port, in front of {@link #routes}: keys are above V8's small-integer
+   * range (address × 65536 + port), so a Map lookup hashes a heap number per datagram; most remote ports
+   * belong to one address, and an array indexed by port answers those with a compare.
+   */
+  readonly #byPort: (Route | undefined)[] = new Array(65_536);
   /** Each transport's claimed remote addresses (keys), to unregister them on close. */
   readonly #claims = new Map<SharedPortTransport, number[]>();
   /** The addon's reader of the socket, when the datapath is native (else Node's `message` events). */
@@ -244,7 +250,9 @@ export class SharedUdpPort {
     const claims = this.#claims.get(transport);
     if (claims === undefined) return;
     if (owner !== undefined) this.#forget(owner, key);
-    this.#routes.set(key, { transport, from: [host, port] });
+    const route: Route = { key, transport, from: [host, port] };
+    this.#routes.set(key, route);
+    this.#byPort[port] = route;
     claims.push(key);
   }
 
@@ -253,7 +261,12 @@ export class SharedUdpPort {
     const claims = this.#claims.get(transport);
     if (claims === undefined) return;
     this.#claims.delete(transport);
-    for (const key of claims) if (this.#routes.get(key)?.transport === transport) this.#routes.delete(key);
+    for (const key of claims) {
+      const route = this.#routes.get(key);
+      if (route?.transport !== transport) continue;
+      this.#routes.delete(key);
+      if (this.#byPort[key % 65_536] === route) this.#byPort[key % 65_536] = undefined;
+    }
     for (const [ufrag, owner] of this.#byUfrag) if (owner === transport) this.#byUfrag.delete(ufrag);
   }
 
@@ -264,6 +277,7 @@ export class SharedUdpPort {
     for (const transport of [...this.#claims.keys()]) transport.closed = true;
     this.#claims.clear();
     this.#routes.clear();
+    this.#byPort.fill(undefined);
     this.#byUfrag.clear();
     if (this.#receiver) this.native?.datapath.closeUdpReceiver(this.#receiver);
     this.#socket.close();
@@ -292,10 +306,10 @@ export class SharedUdpPort {
     // Binding requests first: they name their agent, even from an address routed elsewhere.
     const byUsername = data.length > 0 && data[0] === 0 ? this.#agentOfRequest(data) : undefined;
     if (byUsername !== undefined) {
-      byUsername.onData(data, this.#routes.get(key)?.from ?? addressOf(key));
+      byUsername.onData(data, this.#routeOf(key)?.from ?? addressOf(key));
       return;
     }
-    const route = this.#routes.get(key);
+    const route = this.#routeOf(key);
     if (route === undefined) {
       this.#unrouted++;
       return;
@@ -307,6 +321,11 @@ export class SharedUdpPort {
       return;
     }
     route.transport.onData(data, route.from);
+  }
+
+  #routeOf(key: number): Route | undefined {
+    const cached = this.#byPort[key % 65_536];
+    return cached !== undefined && cached.key === key ? cached : this.#routes.get(key);
   }
 
   #agentOfRequest(data: Buffer): SharedPortTransport | undefined {
@@ -331,6 +350,8 @@ export class SharedUdpPort {
 
 /** A routed remote address: its transport, and the address as werift is handed it (made once). */
 interface Route {
+  /** The remote address as {@link addressKey} numbers it. */
+  readonly key: number;
   readonly transport: SharedPortTransport;
   readonly from: readonly [string, number];
 }
