@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TurnBatchedDestination } from './turn-batched-destination.js';
+
+/** tsx as an absolute URL: `--import tsx` would resolve from the working directory, which may not have it. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -141,8 +145,12 @@ describe('TurnBatchedDestination', () => {
           'process.exit(3);',
         ].join('\n'),
       );
-      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
-      await expect(run).rejects.toMatchObject({ code: 3 });
+      const run = promisify(execFile)(process.execPath, ['--import', TSX_LOADER, script]);
+      const failure = await run.then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect({ code: failure.code, stderr: failure.stderr }).toEqual({ code: 3, stderr: '' });
       expect(await readFile(out, 'utf8')).toBe('last words\n');
     } finally {
       await rm(dir, { recursive: true, force: true });

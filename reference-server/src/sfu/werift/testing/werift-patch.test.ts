@@ -264,8 +264,15 @@ describe('werift patch', () => {
     }
   });
   it('publishes the DTLS transport’s SRTP handler on its ICE connection while SRTP runs (the shared port’s media lane)', async () => {
-    const offerer = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false });
-    const answerer = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false });
+    // Loopback only (CI runs in a network namespace with nothing else): werift leaves 127.0.0.1 out unless told.
+    const loopback = {
+      iceServers: [],
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    };
+    const offerer = new RTCPeerConnection(loopback);
+    const answerer = new RTCPeerConnection(loopback);
     try {
       offerer.addTransceiver('audio', { direction: 'sendonly' });
       await offerer.setLocalDescription(await offerer.createOffer());
@@ -294,7 +301,7 @@ describe('werift patch', () => {
       await offerer.close();
       await answerer.close();
     }
-  });
+  }, 20_000);
   it('sends audio RTCP reports every 5 s on average and video reports every second (Chrome’s own intervals)', async () => {
     const sent: string[] = [];
     const transport = (kind: string) => ({ sendRtcp: async () => void sent.push(kind) });
@@ -392,5 +399,26 @@ describe('werift patch', () => {
     // The hot path: a number in plain decimals is truncated, not printed and parsed.
     const source = int.toString();
     expect(source).toContain('Math.trunc');
+  });
+  it('decrypts interleaved SSRCs each with its own rollover state, keeping the two most recent at hand', () => {
+    const { sender, receiver } = sessions(PROFILES.aesGcm);
+    // Above 2^30 (heap numbers as keys), below it, and a third that evicts one of them.
+    const ssrcs = [0xf000_0001, 0x1234, 0xc000_0002];
+    const context = receiver.remoteContext as unknown as {
+      srtpSSRCStates: Record<number, { rolloverCounter: number }>;
+      recentSsrcA: number;
+      recentSsrcB: number;
+    };
+    for (let step = 0; step < 12; step++) {
+      // Every SSRC crosses the sequence-number wrap (65534, 65535, 0, 1).
+      const sequenceNumber = (65_534 + Math.floor(step / ssrcs.length)) & 0xffff;
+      const ssrc = ssrcs[step % ssrcs.length] as number;
+      const header = new RtpHeader({ ssrc, payloadType: 96, sequenceNumber, timestamp: step });
+      const payload = Buffer.alloc(40, step);
+      const decrypted = receiver.decrypt(sender.encrypt(payload, header));
+      expect(decrypted.subarray(12)).toEqual(payload);
+    }
+    for (const ssrc of ssrcs) expect(context.srtpSSRCStates[ssrc]?.rolloverCounter).toBe(1);
+    expect([context.recentSsrcA, context.recentSsrcB]).toEqual([0xc000_0002, 0x1234]);
   });
 });
