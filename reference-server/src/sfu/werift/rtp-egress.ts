@@ -16,10 +16,11 @@
  */
 import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ntpTime, type RTCRtpSender, type RtpHeader, type RtpPacket } from 'werift';
+import type { RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import type { NativeDatapath, NativeDestination } from '../native/datapath.js';
 import { type NativeSendQueue, sendQueueOf } from '../native/send-queue.js';
 import { nativeSrtpFor, type WeriftSrtpSession } from '../native/srtp-contexts.js';
+import { NtpSendClock } from './ntp-clock.js';
 import { SrtpRollover } from './srtp-rollover.js';
 
 /** RFC 8285 one-byte header extensions' profile marker. */
@@ -30,7 +31,6 @@ interface SenderState {
   stopped: boolean;
   mid?: string;
   headerExtensions: { uri: string; id: number }[];
-  ntpTimestamp: bigint;
   rtpTimestamp: number;
   octetCount: number;
   packetCount: number;
@@ -103,6 +103,8 @@ export class RtpEgress {
   #padding: Buffer | undefined;
   #rtcpStarted = false;
   readonly #rollover = new SrtpRollover();
+  /** The sender's `ntpTimestamp` for its reports, kept as a number per packet. */
+  readonly #clock: NtpSendClock;
   readonly #native: NativeDatapath | undefined;
   readonly #queue: NativeSendQueue | undefined;
   /** The addon's parsed address of the pair it was made for. */
@@ -114,6 +116,7 @@ export class RtpEgress {
     this.#sender = sender;
     // The private fields exist at run time (sender-internals.test.ts guards the ones the engine reads).
     this.#state = sender as unknown as SenderState;
+    this.#clock = new NtpSendClock(sender);
     this.#native = datapath;
     this.#queue = datapath === undefined ? undefined : sendQueueOf(datapath);
   }
@@ -163,7 +166,7 @@ export class RtpEgress {
 
     dtls.bytesSent += sent;
     dtls.packetsSent++;
-    state.ntpTimestamp = ntpTime();
+    this.#clock.sent();
     state.rtpTimestamp = timestamp >>> 0;
     state.octetCount += payload.length;
     state.headerBytesSent += bytes.length;
