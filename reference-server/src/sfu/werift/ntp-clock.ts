@@ -7,6 +7,7 @@
  * the send time as milliseconds and gives werift's `ntpTimestamp` property an accessor that converts on
  * read; werift's own writes (its send path, used for RTX) still land through the setter.
  */
+import { ntpTimeToEpochMs } from 'werift';
 
 /** Milliseconds from the NTP epoch (1900-01-01) to the Unix epoch. */
 const NTP_UNIX_OFFSET_MS = 2_208_988_800_000;
@@ -20,11 +21,9 @@ export function ntpFromUnixMs(unixMs: number): bigint {
   return (BigInt(seconds) << 32n) | BigInt(fraction);
 }
 
-/** A 64-bit NTP timestamp as Unix milliseconds. */
+/** A 64-bit NTP timestamp as Unix milliseconds (werift's conversion, typed). */
 export function unixMsFromNtp(ntp: bigint): number {
-  const seconds = Number(ntp >> 32n);
-  const fraction = Number(ntp & 0xffffffffn);
-  return seconds * 1000 + (fraction / FRACTION_SCALE) * 1000 - NTP_UNIX_OFFSET_MS;
+  return ntpTimeToEpochMs(ntp) as number;
 }
 
 /** See the file comment. */
