@@ -136,6 +136,39 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX renders_by_status ON renders (status);
     `,
   },
+  {
+    version: 3,
+    name: 'sessions clustered by project and creation time',
+    // Keyed by session ID, every insert landed on a random page of the ID index, and a second index
+    // served project deletion: ≈ 7 WAL pages per group commit of 8 sessions. Clustered by (project,
+    // creation time), inserts append to one page and the key serves both lookups — by ID (whose
+    // application ID and creation time the lookup decodes, `sessions.ts`) and by project. Rows whose ID
+    // does not decode to their own project and time (`id_decodes = 0`) are found by ID through a partial
+    // index that holds only them; rows written before this version are put there too, as nothing here
+    // can decode an ID in SQL.
+    sql: `
+      CREATE TABLE sessions_clustered (
+        application_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        session_id TEXT NOT NULL,
+        media_mode TEXT NOT NULL,
+        archive_mode TEXT NOT NULL,
+        location TEXT,
+        e2ee INTEGER NOT NULL,
+        archive_name TEXT,
+        archive_resolution TEXT,
+        id_decodes INTEGER NOT NULL,
+        PRIMARY KEY (application_id, created_at, session_id)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO sessions_clustered
+        SELECT application_id, created_at, session_id, media_mode, archive_mode, location, e2ee,
+          archive_name, archive_resolution, 0
+        FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_clustered RENAME TO sessions;
+      CREATE UNIQUE INDEX sessions_by_undecodable_id ON sessions (session_id) WHERE id_decodes = 0;
+    `,
+  },
 ];
 
 /**

@@ -3,6 +3,7 @@
  * does not match the schema fails loudly with the column's name instead of leaking a wrong type.
  */
 import type { SQLOutputValue } from 'node:sqlite';
+import { decodeSessionId } from '../../tokens/session-id.js';
 import type {
   ArchiveRecord,
   ArchiveStorageTarget,
@@ -111,18 +112,24 @@ export function sessionFromRow(row: Row): SessionRecord {
   };
 }
 
-/** Maps a session record to named statement parameters. */
+/**
+ * Maps a session record to named statement parameters, in the table's key order. `id_decodes` says
+ * whether the session ID names the record's own application and creation time, so that a lookup by ID
+ * can find the row by its primary key (`sessions.ts`).
+ */
 export function sessionParams(s: SessionRecord) {
+  const decoded = decodeSessionId(s.sessionId);
   return {
-    session_id: s.sessionId,
     application_id: s.applicationId,
+    created_at: s.createdAt,
+    session_id: s.sessionId,
     media_mode: s.mediaMode,
     archive_mode: s.archiveMode,
     location: s.location,
     e2ee: s.e2ee ? 1 : 0,
     archive_name: s.archiveName,
     archive_resolution: s.archiveResolution,
-    created_at: s.createdAt,
+    id_decodes: decoded?.applicationId === s.applicationId && decoded.createdAt === s.createdAt ? 1 : 0,
   };
 }
 

@@ -2,6 +2,7 @@
  * The SQLite stores written on every request's hot path — session inserts and JWT ID claims — whose writes
  * are group-committed (`write-batch.ts`): each call resolves once its write is committed.
  */
+import { decodeSessionId } from '../../tokens/session-id.js';
 import { StoreError } from '../errors.js';
 import type { JtiStore, SessionStore } from '../types.js';
 import type { SqliteContext } from './context.js';
@@ -25,7 +26,24 @@ export function sqliteSessionStore(ctx: SqliteContext): SessionStore {
       });
     },
     async get(sessionId) {
-      return ctx.one('SELECT * FROM sessions WHERE session_id = $id', { id: sessionId }, sessionFromRow);
+      // The table is keyed by (application, creation time, ID): an ID minted for a project names the
+      // first two, so its row is one primary-key probe away. Anything else — an ID that does not decode,
+      // or names another project or time than its row — was stored with `id_decodes = 0` and is found
+      // through the partial index that holds only those rows.
+      const decoded = decodeSessionId(sessionId);
+      if (decoded?.applicationId && decoded.createdAt !== null) {
+        const keyed = ctx.one(
+          'SELECT * FROM sessions WHERE application_id = $app AND created_at = $at AND session_id = $id',
+          { app: decoded.applicationId, at: decoded.createdAt, id: sessionId },
+          sessionFromRow,
+        );
+        if (keyed) return keyed;
+      }
+      return ctx.one(
+        'SELECT * FROM sessions WHERE id_decodes = 0 AND session_id = $id',
+        { id: sessionId },
+        sessionFromRow,
+      );
     },
   };
 }

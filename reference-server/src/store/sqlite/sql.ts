@@ -43,10 +43,12 @@ export class Sql {
 
   /** Runs `fn` in one write transaction: all of it is committed, or none of it. */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
+    // Prepared once like any statement: `exec` would parse the text again for every transaction, and the
+    // group commit of session inserts runs one per event-loop turn under load.
+    this.statement('BEGIN IMMEDIATE').run();
     try {
       const result = fn();
-      this.db.exec('COMMIT');
+      this.statement('COMMIT').run();
       return result;
     } catch (error) {
       // SQLite may already have rolled back (e.g. on SQLITE_FULL); a second ROLLBACK would then throw
