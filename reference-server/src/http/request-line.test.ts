@@ -68,19 +68,34 @@ describe('RequestLineWriter', () => {
   });
 
   it('declines values and keys it would not write as pino does', () => {
-    const { log, lines } = logger();
+    const { log, lines } = logger({ serializers: { url: () => 'hidden' } });
     const writer = RequestLineWriter.for(log);
+    expect(writer?.writeInfo(bindings, { url: '/x' }, 'request completed')).toBe(false);
+    expect(writer?.writeInfo(bindings, { err: 'boom' }, 'request completed')).toBe(false);
+    expect(writer?.writeInfo({ url: '/x' }, {}, 'request completed')).toBe(false);
     expect(writer?.writeInfo(bindings, { details: { nested: 1 } }, 'request completed')).toBe(false);
     expect(writer?.writeInfo(bindings, { when: new Date(0) }, 'request completed')).toBe(false);
     expect(writer?.writeInfo(bindings, { reqId: 'again' }, 'request completed')).toBe(false);
     expect(lines).toEqual([]);
   });
 
+  it('writes for the child logger Fastify hands out (serialisers for req, res and err)', () => {
+    const [direct, viaPino] = [logger(), logger()];
+    const [fastifyChild, pinoChild] = [direct, viaPino].map(({ log }) =>
+      log.child({}, { serializers: { req: () => 'r', res: () => 's' } }),
+    );
+    const writer = RequestLineWriter.for(fastifyChild as object);
+    const fields = FIELD_SETS[0] as Record<string, unknown>;
+    expect(writer?.writeInfo(bindings, fields, 'request completed')).toBe(true);
+    pinoChild?.info({ ...bindings, ...fields }, 'request completed');
+    expect(direct.lines).toEqual(viaPino.lines);
+    expect(writer?.writeInfo(bindings, { req: 'x' }, 'request completed')).toBe(false);
+  });
+
   it('has no writer for a logger that changes how lines are serialised', () => {
     const customised: LoggerOptions[] = [
       { mixin: () => ({ extra: 1 }) },
       { formatters: { log: (object) => ({ wrapped: object }) } },
-      { serializers: { url: () => 'hidden' } },
       { redact: ['url'] },
       { redact: ['*.secret'] },
       { nestedKey: 'payload' },

@@ -7,8 +7,9 @@
  * was ≈ 5 % of the server's CPU (`bench/PROFILE.md`, sixth round). {@link RequestLineWriter} writes the
  * same bytes straight from the bindings and fields, reusing the logger's own prefix, time function,
  * bindings text and destination — for a logger that changes nothing about how a line is serialised.
- * Anything else (a mixin, formatters of the log object, serialisers or redaction, a nested key, a message
- * prefix, a destination that wants metadata, a field whose value is an object) goes through pino as before.
+ * Anything else (a mixin, formatters of the log object, redaction, a nested key, a message prefix, a
+ * destination that wants metadata, a field with a serialiser or whose value is an object) goes through
+ * pino as before.
  *
  * Strings are written with `JSON.stringify`, which pino also uses for all but short strings; the two
  * differ only for a string holding an unpaired surrogate, which this writes as a `\u` escape (valid JSON)
@@ -33,6 +34,7 @@ const MIXIN = sym('mixinSym');
 const MESSAGE_PREFIX = sym('msgPrefixSym');
 const NESTED_KEY = sym('nestedKeySym');
 const SERIALIZERS = sym('serializersSym');
+const ERROR_KEY = sym('errorKeySym');
 const STREAM = sym('streamSym');
 const STRINGIFIERS = sym('stringifiersSym');
 const TIME = sym('timeSym');
@@ -52,29 +54,29 @@ const internal = (logger: object, key: symbol): unknown => (logger as Record<sym
 const isObject = (value: unknown): value is Record<PropertyKey, unknown> =>
   typeof value === 'object' && value !== null;
 
+/** What a {@link RequestLineWriter} copies from its logger. */
+interface LineParts {
+  logger: { levelVal: number };
+  /** `{"level":30` as the logger's level formatter wrote it. */
+  prefix: string;
+  /** The logger's time function (`,"time":…`). */
+  time: () => string;
+  /** `}` and the line end. */
+  end: string;
+  stream: Destination;
+  messageKey: string;
+  /** Keys pino would pass through a serialiser (Fastify's loggers have `req`, `res` and `err`). */
+  serialized: ReadonlySet<string>;
+}
+
 /** Writes `info` lines of flat fields for one pino logger, byte for byte as the logger would. */
 export class RequestLineWriter {
-  readonly #logger: { levelVal: number };
-  readonly #prefix: string;
-  readonly #time: () => string;
-  readonly #end: string;
-  readonly #stream: Destination;
+  readonly #parts: LineParts;
   readonly #messageKey: string;
 
-  private constructor(
-    logger: { levelVal: number },
-    prefix: string,
-    time: () => string,
-    end: string,
-    stream: Destination,
-    messageKey: string,
-  ) {
-    this.#logger = logger;
-    this.#prefix = prefix;
-    this.#time = time;
-    this.#end = end;
-    this.#stream = stream;
-    this.#messageKey = JSON.stringify(messageKey);
+  private constructor(parts: LineParts) {
+    this.#parts = parts;
+    this.#messageKey = JSON.stringify(parts.messageKey);
   }
 
   /** The writer for `logger`, or null when the logger serialises lines in a way this does not copy. */
@@ -85,6 +87,7 @@ export class RequestLineWriter {
     const end = internal(logger, END);
     const stream = internal(logger, STREAM);
     const messageKey = internal(logger, MESSAGE_KEY);
+    const errorKey = internal(logger, ERROR_KEY);
     const levelVal = (logger as { levelVal?: unknown }).levelVal;
     const formatters = internal(logger, FORMATTERS);
     const hooks = internal(logger, HOOKS);
@@ -95,6 +98,7 @@ export class RequestLineWriter {
       typeof time === 'function' &&
       typeof end === 'string' &&
       typeof messageKey === 'string' &&
+      typeof errorKey === 'string' &&
       typeof levelVal === 'number' &&
       typeof internal(logger, CHINDINGS) === 'string' &&
       isObject(stream) &&
@@ -107,48 +111,51 @@ export class RequestLineWriter {
       !formatters.log &&
       isObject(hooks) &&
       !hooks.streamWrite &&
-      // Pino's default serialisers hold only `err`, which this line never carries.
       isObject(serializers) &&
-      Object.keys(serializers).every((key) => key === 'err') &&
       // Redaction installs stringifiers, keyed by path or by a symbol for wildcards.
       isObject(stringifiers) &&
       Reflect.ownKeys(stringifiers).length === 0;
     if (!plain) return null;
-    return new RequestLineWriter(
-      logger as { levelVal: number },
+    return new RequestLineWriter({
+      logger: logger as { levelVal: number },
       prefix,
-      time.bind(logger) as () => string,
+      time: time.bind(logger) as () => string,
       end,
-      stream as unknown as Destination,
+      stream: stream as unknown as Destination,
       messageKey,
-    );
+      // A field under one of these keys is declined: pino would serialise it.
+      serialized: new Set([...Object.keys(serializers), errorKey]),
+    });
   }
 
   /** True when the logger currently writes `info` lines. */
   get enabled(): boolean {
-    return this.#logger.levelVal <= INFO;
+    return this.#parts.logger.levelVal <= INFO;
   }
 
   /**
    * Writes `bindings` then `fields` then the message at `info`, as `logger.info({ ...bindings, ...fields },
    * message)` would. Returns false, writing nothing, when a value is not a string, number, boolean, null or
-   * undefined, or a key of `fields` repeats one of `bindings`: the caller then logs through pino.
+   * undefined, a key has a serialiser (or is the error key), or a key of `fields` repeats one of
+   * `bindings`: the caller then logs through pino.
    */
   writeInfo(bindings: Record<string, unknown>, fields: Record<string, unknown>, message: string): boolean {
+    const { prefix, time, logger, serialized, stream, end } = this.#parts;
     // The bindings text is read per line: `logger.setBindings` replaces it.
-    let text = this.#prefix + this.#time() + (internal(this.#logger, CHINDINGS) as string);
+    let text = prefix + time() + (internal(logger, CHINDINGS) as string);
     for (const key in bindings) {
+      if (serialized.has(key)) return false;
       const value = encode(bindings[key]);
       if (value === null) return false;
       if (value !== '') text += `,${JSON.stringify(key)}:${value}`;
     }
     for (const key in fields) {
-      if (Object.hasOwn(bindings, key)) return false;
+      if (Object.hasOwn(bindings, key) || serialized.has(key)) return false;
       const value = encode(fields[key]);
       if (value === null) return false;
       if (value !== '') text += `,${JSON.stringify(key)}:${value}`;
     }
-    this.#stream.write(`${text},${this.#messageKey}:${JSON.stringify(message)}${this.#end}`);
+    stream.write(`${text},${this.#messageKey}:${JSON.stringify(message)}${end}`);
     return true;
   }
 }
