@@ -10,25 +10,12 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'fastify/types/logger.js';
-import { RequestLineWriter } from './request-line.js';
 
 /** The parent logger as this needs it: Fastify's logger with pino's level test. */
 type LevelTestingLogger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
 
 type LogArguments = [unknown, ...unknown[]];
 type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-
-/** Each parent logger's line writer, or null where it cannot have one; decided once per logger. */
-const lineWriters = new WeakMap<object, RequestLineWriter | null>();
-
-function lineWriterFor(logger: object): RequestLineWriter | null {
-  let writer = lineWriters.get(logger);
-  if (writer === undefined) {
-    writer = RequestLineWriter.for(logger);
-    lineWriters.set(logger, writer);
-  }
-  return writer;
-}
 
 /** See the file comment. */
 export class DeferredRequestLogger implements FastifyBaseLogger {
@@ -55,16 +42,8 @@ export class DeferredRequestLogger implements FastifyBaseLogger {
 
   /** Writes `fields` and `message` at `level` as one line with the request's bindings, without a child. */
   writeLine(level: 'info' | 'error', fields: Record<string, unknown>, message: string): void {
-    if (this.#child) {
-      this.#child[level](fields, message);
-      return;
-    }
-    if (level === 'info') {
-      // The request line of every request: written directly when the logger allows (`request-line.ts`).
-      const writer = lineWriterFor(this.#parent);
-      if (writer && (!writer.enabled || writer.writeInfo(this.#bindings, fields, message))) return;
-    }
-    this.#parent[level]({ ...this.#bindings, ...fields }, message);
+    if (this.#child) this.#child[level](fields, message);
+    else this.#parent[level]({ ...this.#bindings, ...fields }, message);
   }
 
   get level(): string {
