@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -179,6 +179,16 @@ describe('startServer', () => {
       running = undefined;
       await sipServer.close();
     }
+  });
+
+  it('leaves nothing behind when it cannot start (no exit listener of its log destination)', async () => {
+    const exitListeners = process.listenerCount('exit');
+    // The data directory would have to be created inside a file.
+    const blocked = join(dataDir, 'credentials.json', 'data');
+    await writeFile(join(dataDir, 'credentials.json'), '{}');
+    const failing = loadConfig({ argv: ['--port', '0', '--data-dir', blocked], env: {}, cwd: dataDir });
+    await expect(startServer(failing, { out: { write: () => true } })).rejects.toThrow();
+    expect(process.listenerCount('exit')).toBe(exitListeners);
   });
 
   it('closes: marks the app draining, stops listening and closes the store', async () => {

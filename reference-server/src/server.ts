@@ -73,15 +73,19 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const out = options.out ?? process.stdout;
   const destination = options.logger ? undefined : new TurnBatchedDestination(process.stdout);
   const logger = options.logger ?? pino({ level: config.logLevel }, destination);
-  await ensureDataDir(config.dataDir);
-  const account = await loadOrCreateAccount(config.dataDir);
-  const secrets = await loadOrCreateSecretBox(config.dataDir);
-  const store = await openStore(config);
-  // Before anything spawns: kill the media children (ffmpeg) a crashed previous server left running.
-  const children = await superviseChildProcesses(config.dataDir, logger);
+  // Everything made before a failing step is released in the `catch` below: a server that cannot start
+  // leaves no open database, child supervision or exit listener behind in the process that tried.
+  let store: Store | undefined;
+  let children: Awaited<ReturnType<typeof superviseChildProcesses>> | undefined;
   let app: FastifyInstance | undefined;
   let sfu: SfuEngine | undefined;
   try {
+    await ensureDataDir(config.dataDir);
+    const account = await loadOrCreateAccount(config.dataDir);
+    const secrets = await loadOrCreateSecretBox(config.dataDir);
+    store = await openStore(config);
+    // Before anything spawns: kill the media children (ffmpeg) a crashed previous server left running.
+    children = await superviseChildProcesses(config.dataDir, logger);
     sfu = await startSfuEngine(config);
     logDatapath(config, logger);
     const provisionalUrl = config.publicUrl ?? localUrl(config.host, config.port);
@@ -121,6 +125,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
     const running = app;
     const engine = sfu;
+    const openedStore = store;
+    const supervision = children;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -130,9 +136,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       created: created ? { ...created, apiUrl: url } : null,
       sfu: engine,
       close: () => {
-        closing ??= shutdown(running, store, config.shutdownTimeoutMs, logger)
+        closing ??= shutdown(running, openedStore, config.shutdownTimeoutMs, logger)
           .finally(() => engine.close())
-          .finally(() => children.close())
+          .finally(() => supervision.close())
           .finally(() => destination?.close());
         return closing;
       },
@@ -140,8 +146,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   } catch (error) {
     await app?.close().catch(() => undefined);
     sfu?.close();
-    await store.close().catch(() => undefined);
-    await children.close();
+    await store?.close().catch(() => undefined);
+    await children?.close();
     destination?.close();
     throw error;
   }
