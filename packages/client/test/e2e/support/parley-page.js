@@ -102,15 +102,19 @@ window.P = {
     const report = await subscriber.getStats();
     let framesDecoded = 0;
     let frameWidth = 0;
+    let packetsLost = 0;
+    let nackCount = 0;
     let audioPackets = 0;
     for (const stat of report.values()) {
       if (stat.type === 'inbound-rtp' && stat.kind === 'video') {
         framesDecoded = stat.framesDecoded ?? 0;
         frameWidth = stat.frameWidth ?? 0;
+        packetsLost = stat.packetsLost ?? 0;
+        nackCount = stat.nackCount ?? 0;
       }
       if (stat.type === 'inbound-rtp' && stat.kind === 'audio') audioPackets = stat.packetsReceived ?? 0;
     }
-    return { framesDecoded, frameWidth, audioPackets };
+    return { framesDecoded, frameWidth, packetsLost, nackCount, audioPackets };
   },
   // The local ICE username fragment in use: of a subscriber (with `streamId`) or of the publisher's first
   // leg. It changes with every ICE restart.
