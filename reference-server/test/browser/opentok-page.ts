@@ -8,7 +8,17 @@ import type { Page } from 'playwright-core';
 export interface OtSubscriber {
   on(event: string, handler: (event: { reason?: string }) => void): void;
   getRtcStatsReport(): Promise<
-    Map<string, { type: string; kind?: string; frameWidth?: number; framesDecoded?: number }>
+    Map<
+      string,
+      {
+        type: string;
+        kind?: string;
+        frameWidth?: number;
+        framesDecoded?: number;
+        packetsLost?: number;
+        nackCount?: number;
+      }
+    >
   >;
 }
 
