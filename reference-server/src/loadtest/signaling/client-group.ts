@@ -117,8 +117,11 @@ export class SignalingClientGroup {
     const replies: Promise<number>[] = [];
     for (let seq = 0; seq < count; seq++) {
       const due = started + seq * intervalMs;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // A timer can fire up to a millisecond early by `performance.now()` (libuv keeps its loop time in
+      // whole milliseconds): wait again until the signal is really due, so the pacing never runs ahead.
+      for (let wait = due - performance.now(); wait > 0; wait = due - performance.now()) {
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      }
       const payload: FanoutPayload = { seq, sentAt: wallClock() };
       replies.push(sender.signal(FANOUT_SIGNAL_TYPE, JSON.stringify(payload)).catch(() => 0));
     }
