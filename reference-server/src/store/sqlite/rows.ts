@@ -118,7 +118,7 @@ export function sessionFromRow(row: Row): SessionRecord {
  * can find the row by its primary key (`sessions.ts`).
  */
 export function sessionParams(s: SessionRecord) {
-  const decoded = decodeSessionId(s.sessionId);
+  const named = sessionKeyNamedBy(s.sessionId);
   return {
     application_id: s.applicationId,
     created_at: s.createdAt,
@@ -129,8 +129,19 @@ export function sessionParams(s: SessionRecord) {
     e2ee: s.e2ee ? 1 : 0,
     archive_name: s.archiveName,
     archive_resolution: s.archiveResolution,
-    id_decodes: decoded?.applicationId === s.applicationId && decoded.createdAt === s.createdAt ? 1 : 0,
+    id_decodes: named?.applicationId === s.applicationId && named.createdAt === s.createdAt ? 1 : 0,
   };
+}
+
+/**
+ * The (application, creation time) part of the `sessions` key that a session ID names — a Parley ID
+ * embeds both — or null when it names no application or time. Inserts and lookups both use this, so a
+ * row flagged `id_decodes = 1` is exactly one its ID finds by primary key.
+ */
+export function sessionKeyNamedBy(sessionId: string): { applicationId: string; createdAt: number } | null {
+  const decoded = decodeSessionId(sessionId);
+  if (!decoded?.applicationId || decoded.createdAt === null) return null;
+  return { applicationId: decoded.applicationId, createdAt: decoded.createdAt };
 }
 
 /** Maps an `archives` row to a record. */

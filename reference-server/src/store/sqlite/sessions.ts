@@ -2,11 +2,10 @@
  * The SQLite stores written on every request's hot path — session inserts and JWT ID claims — whose writes
  * are group-committed (`write-batch.ts`): each call resolves once its write is committed.
  */
-import { decodeSessionId } from '../../tokens/session-id.js';
 import { StoreError } from '../errors.js';
 import type { JtiStore, SessionStore } from '../types.js';
 import type { SqliteContext } from './context.js';
-import { sessionFromRow, sessionParams } from './rows.js';
+import { sessionFromRow, sessionKeyNamedBy, sessionParams } from './rows.js';
 import { isUniqueViolation } from './sql.js';
 
 /** Sessions; inserts are group-committed with the other writes of an event-loop turn. */
@@ -30,11 +29,11 @@ export function sqliteSessionStore(ctx: SqliteContext): SessionStore {
       // first two, so its row is one primary-key probe away. Anything else — an ID that does not decode,
       // or names another project or time than its row — was stored with `id_decodes = 0` and is found
       // through the partial index that holds only those rows.
-      const decoded = decodeSessionId(sessionId);
-      if (decoded?.applicationId && decoded.createdAt !== null) {
+      const named = sessionKeyNamedBy(sessionId);
+      if (named) {
         const keyed = ctx.one(
           'SELECT * FROM sessions WHERE application_id = $app AND created_at = $at AND session_id = $id',
-          { app: decoded.applicationId, at: decoded.createdAt, id: sessionId },
+          { app: named.applicationId, at: named.createdAt, id: sessionId },
           sessionFromRow,
         );
         if (keyed) return keyed;
