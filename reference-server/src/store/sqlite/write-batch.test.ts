@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSqlite } from './load.js';
 import { Sql } from './sql.js';
-import { WriteBatch } from './write-batch.js';
+import { MAX_WAITING_JOBS, WriteBatch } from './write-batch.js';
 
 describe('WriteBatch', () => {
   let sql: Sql;
@@ -35,6 +35,38 @@ describe('WriteBatch', () => {
     expect(results).toEqual([1, 1, 1]);
     expect(commits).toBe(1);
     expect(ids()).toEqual(['a', 'b', 'c']);
+  });
+
+  /** Resolves after `n` turns of the event loop (each `setImmediate` callback runs in the next turn). */
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('waits one more turn, so writes that arrive in the next turn share the commit', async () => {
+    const batch = new WriteBatch(sql);
+    const first = insert(batch, 'a');
+    await turns(1);
+    expect(commits).toBe(0);
+    const second = insert(batch, 'b');
+    await Promise.all([first, second]);
+    expect(commits).toBe(1);
+    expect(ids()).toEqual(['a', 'b']);
+    // Never longer than that: a lone write is committed two turns after it was queued.
+    const third = insert(batch, 'c');
+    await turns(1);
+    expect(commits).toBe(1);
+    await turns(1);
+    expect(commits).toBe(2);
+    await third;
+  });
+
+  it('commits a full batch at the end of its first turn', async () => {
+    const batch = new WriteBatch(sql);
+    const writes = Array.from({ length: MAX_WAITING_JOBS }, (_, i) => insert(batch, `id${i}`));
+    await turns(1);
+    expect(commits).toBe(1);
+    expect(batch.pending).toBe(0);
+    await Promise.all(writes);
   });
 
   it('resolves a write only after it is committed', async () => {
