@@ -19,6 +19,8 @@ export function acceptedMediaRanges(accept: string | undefined): string[] {
 
 /** True when a client with this `Accept` header takes JSON (no header means it takes anything). */
 export function acceptsJson(accept: string | undefined): boolean {
+  // What the SDKs send (or nothing): answered without parsing, on every session creation.
+  if (accept === undefined || accept === 'application/json' || accept === '*/*') return true;
   return acceptedMediaRanges(accept).some(
     (range) =>
       range === 'application/json' || range === 'application/*' || range === '*/*' || range.endsWith('+json'),

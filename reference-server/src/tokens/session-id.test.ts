@@ -47,6 +47,34 @@ describe('encodeSessionId', () => {
 });
 
 describe('decodeSessionId', () => {
+  it('answers the ID just minted from memory exactly as it decodes it afresh', () => {
+    const cases = [
+      {
+        apiKey: '12345678',
+        applicationId: 'c16ae86b-8a36-4a9c-8f63-f9a234192259',
+        location: null,
+        createdAt: 0,
+      },
+      {
+        apiKey: '47',
+        applicationId: 'app',
+        location: '10.1.2.3',
+        createdAt: 1_795_596_963_065,
+        nonce: 'x-Y_z',
+      },
+    ];
+    for (const parts of cases) {
+      const id = encodeSessionId(parts);
+      const remembered = decodeSessionId(id);
+      // Another mint replaces the remembered one, so this decode runs in full.
+      encodeSessionId({ ...parts, createdAt: parts.createdAt + 1 });
+      const fresh = decodeSessionId(id);
+      expect(remembered).toEqual(fresh);
+      expect(fresh).not.toBe(remembered);
+      expect(Object.isFrozen(remembered)).toBe(true);
+    }
+  });
+
   it.each([
     [
       '1_MX4xMDB-MTI3LjAuMC4xflR1ZSBKYW4gMjggMTU6NDg6NDAgUFNUIDIwMTR-MC43NjAyOTYyfg',
