@@ -12,7 +12,7 @@
  * requests answered together come back together, but over two poll phases, so a batch closed after the
  * first turn holds most of them and the rest pay for a commit of their own. Waiting one turn (one more
  * `epoll_wait` that does not block, microseconds) lets them share it: at 10 connections the mean batch
- * grew from 7.8 to 9.9 writes and session creation cost ≈ 2 µs less CPU (`bench/PROFILE.md`, seventh
+ * grew from 7.8 to 9.9 writes and session creation cost ≈ 1–2 µs less CPU (`bench/PROFILE.md`, seventh
  * round). A batch of {@link MAX_WAITING_JOBS} commits without waiting.
  *
  * Each job must be one SQL statement, or otherwise leave nothing behind when it throws: a job that throws
