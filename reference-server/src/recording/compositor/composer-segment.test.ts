@@ -18,7 +18,7 @@ import { computePlan } from './plan.js';
 /** Binds the SDP's ports after `FAKE_FFMPEG_DELAY_MS`, and keeps the number of packets received in a file. */
 const FAKE_FFMPEG = `
 import { createSocket } from 'node:dgram';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const sdp = args[args.indexOf('-i') + 1];
 const ports = [...readFileSync(sdp, 'utf8').matchAll(/m=\\w+ (\\d+)/g)].map((m) => Number(m[1]));
@@ -34,7 +34,12 @@ setTimeout(() => {
     socket.bind(port, '127.0.0.1');
   }
 }, Number(process.env.FAKE_FFMPEG_DELAY_MS));
-setInterval(() => writeFileSync(sdp + '.received', String(received)), 50);
+// Written aside and renamed: the test reads the file while this rewrites it, and a plain rewrite can be
+// read empty (truncated, not yet written).
+setInterval(() => {
+  writeFileSync(sdp + '.received.tmp', String(received));
+  renameSync(sdp + '.received.tmp', sdp + '.received');
+}, 50);
 process.stdin.on('data', (data) => {
   if (String(data).includes('q')) process.exit(0);
 });
